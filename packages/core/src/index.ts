@@ -1,0 +1,66 @@
+/**
+ * @k8s-security-pro/core: the namespace-isolation policy model. Pure functions only: no I/O.
+ * @packageDocumentation
+ */
+export {
+  LabelSelector,
+  NAMESPACE_NAME_LABEL,
+  NETWORK_POLICY_PROTOCOLS,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  sortedRecord,
+  type IPBlock,
+  type LabelSelectorOperator,
+  type LabelSelectorRequirement,
+  type NetworkPolicy,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyIngressRule,
+  type NetworkPolicyProtocol,
+  type NetworkPolicySpec,
+  type NetworkPolicyType,
+  type ObjectMeta,
+} from './model/network-policy.js';
+export {
+  checkCidr,
+  checkLabelKey,
+  checkLabelValue,
+  checkNamespaceName,
+  checkPortName,
+  cidrContains,
+  formatCidr,
+  parseCidr,
+  parseIp,
+  type ParsedCidr,
+} from './model/kubernetes-names.js';
+export {
+  NamespaceIsolationOptionsError,
+  SYSTEM_NAMESPACES,
+  formatFieldPath,
+  namespaceIsolationOptionsJsonSchema,
+  namespaceIsolationOptionsSchema,
+  resolveNamespaceIsolationOptions,
+  validateNamespaceIsolationOptions,
+  type NamespaceIsolationOptions,
+  type OptionsIssue,
+  type OptionsValidation,
+  type ResolvedNamespaceIsolationOptions,
+} from './options/namespace-isolation-options.js';
+export {
+  ANNOTATION_PREFIX,
+  NAMESPACE_ISOLATION_APPLY_ORDER,
+  NAMESPACE_ISOLATION_LABELS,
+  NAMESPACE_ISOLATION_LAYERS,
+  namespaceIsolation,
+  namespaceIsolationPolicy,
+  type NamespaceIsolationLayer,
+  type NamespaceIsolationLayerKey,
+} from './templates/namespace-isolation.js';
+export {
+  NAMESPACE_ISOLATION,
+  type CatalogEntry,
+  type CisControl,
+  type MitreTechnique,
+  type VerificationStep,
+} from './catalog/namespace-isolation.js';
+export { ENVIRONMENTS, environmentNamed, type EnvironmentDefinition } from './environments/environments.js';
+export { toYaml, toYamlStream } from './manifest/yaml.js';

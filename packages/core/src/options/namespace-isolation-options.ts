@@ -1,0 +1,459 @@
+/**
+ * The options schema of template #14: the single source of truth for the TypeScript option
+ * types, runtime validation, the JSON Schema behind the chart's `values.schema.json`, and the
+ * parameter tables in the docs. Its defaults are the production set.
+ */
+import { z } from 'zod';
+import {
+  checkCidr,
+  checkLabelKey,
+  checkLabelValue,
+  checkNamespaceName,
+  checkPortName,
+  isStrictSubnet,
+  parseCidr,
+} from '../model/kubernetes-names.js';
+import { NETWORK_POLICY_PROTOCOLS } from '../model/network-policy.js';
+
+/**
+ * Namespaces that run the cluster itself. Isolating them can cut the API server, DNS or the
+ * CNI off from their clients (pitfall 17), so they need `isolateSystemNamespaces: true`.
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = [
+  'calico-system',
+  'cilium',
+  'kube-flannel',
+  'kube-node-lease',
+  'kube-public',
+  'kube-system',
+  'tigera-operator',
+];
+
+/** A strict object: unknown keys are errors that list the keys that do exist. */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? unknownKeysMessage((issue as { keys: string[] }).keys, known)
+        : undefined,
+  });
+}
+
+function unknownKeysMessage(keys: readonly string[], known: readonly string[]): string {
+  const described = keys.map((key) => {
+    const close = closestKey(key, known);
+    return close ? `"${key}" (did you mean "${close}"?)` : `"${key}"`;
+  });
+  return `unknown key ${described.join(', ')}. Fix: remove it; the keys allowed here are ${known.map((k) => `"${k}"`).join(', ')}`;
+}
+
+/** The known key within edit distance 2 of `key`, if any: catches typos like `enable`. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * A string refined by one of the kubernetes-names checks. `jsonPattern` only feeds the JSON
+ * Schema export (Helm validates with it); the check itself gives the precise message.
+ */
+function checkedString(check: (value: string) => string | undefined, jsonPattern?: RegExp) {
+  const schema = z.string().superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  return jsonPattern ? schema.meta({ pattern: jsonPattern.source }) : schema;
+}
+
+const namespaceName = checkedString(checkNamespaceName, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).meta({
+  description: 'A namespace name (RFC 1123 label).',
+});
+
+const cidr = checkedString(checkCidr, /^[0-9a-fA-F:.]+\/[0-9]{1,3}$/).meta({
+  description: 'An IPv4 or IPv6 network in CIDR notation, with no host bits set.',
+});
+
+const labelMap = z
+  .record(
+    z.string().superRefine((key, ctx) => {
+      const problem = checkLabelKey(key);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    z.string().superRefine((value, ctx) => {
+      const problem = checkLabelValue(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  )
+  .meta({ description: 'Labels, as key: value pairs.' });
+
+const labelSelectorRequirement = strictObject({
+  key: z.string().superRefine((key, ctx) => {
+    const problem = checkLabelKey(key);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist'], {
+    error: 'operator must be one of "In", "NotIn", "Exists", "DoesNotExist"',
+  }),
+  values: z.array(z.string()).optional(),
+}).superRefine((requirement, ctx) => {
+  const needsValues = requirement.operator === 'In' || requirement.operator === 'NotIn';
+  const count = requirement.values?.length ?? 0;
+  if (needsValues && count === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['values'],
+      message: `operator "${requirement.operator}" needs a non-empty values list. Fix: add values, or use "Exists"`,
+    });
+  }
+  if (!needsValues && requirement.values !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['values'],
+      message: `operator "${requirement.operator}" takes no values. Fix: remove values`,
+    });
+  }
+  requirement.values?.forEach((value, index) => {
+    const problem = checkLabelValue(value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['values', index], message: problem });
+  });
+});
+
+/**
+ * A pod selector that must name at least one label: in a peer it is ANDed with a namespace,
+ * and an empty one would widen "the Prometheus pods" to "every pod of the namespace".
+ */
+const podSelector = strictObject({
+  matchLabels: labelMap.optional(),
+  matchExpressions: z.array(labelSelectorRequirement).optional(),
+})
+  .superRefine((selector, ctx) => {
+    const size = Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions?.length ?? 0);
+    if (size === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'the pod selector is empty, so it would match every pod of the namespace. ' +
+          'Fix: set matchLabels (e.g. {"app.kubernetes.io/name": "prometheus"}) or matchExpressions',
+      });
+    }
+  })
+  .meta({ description: 'Pod label selector (matchLabels and/or matchExpressions); must not be empty.' });
+
+const port = strictObject({
+  port: z
+    .union([
+      z.number({ error: 'port must be a number or a port name' }).int('port must be a whole number'),
+      z.string(),
+    ])
+    .optional()
+    .meta({ description: 'Container port number (1-65535) or name. Omitted: every port of the protocol.' }),
+  protocol: z
+    .enum(NETWORK_POLICY_PROTOCOLS as [string, ...string[]], {
+      error: 'protocol must be "TCP", "UDP" or "SCTP" (upper case)',
+    })
+    .default('TCP')
+    .meta({ description: 'TCP, UDP or SCTP.' }),
+  endPort: z
+    .number({ error: 'endPort must be a number' })
+    .int('endPort must be a whole number')
+    .optional()
+    .meta({ description: 'Last port of a range starting at the numeric `port` (Kubernetes 1.25+).' }),
+}).superRefine((entry, ctx) => {
+  if (typeof entry.port === 'number' && (entry.port < 1 || entry.port > 65535)) {
+    ctx.addIssue({ code: 'custom', path: ['port'], message: `port ${entry.port} is outside 1-65535. Fix: use a port from 1 to 65535` });
+  }
+  if (typeof entry.port === 'string') {
+    const problem = checkPortName(entry.port);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['port'], message: problem });
+  }
+  if (entry.endPort !== undefined) {
+    if (typeof entry.port !== 'number') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endPort'],
+        message: 'endPort needs a numeric port to start the range. Fix: set port to a number, or remove endPort',
+      });
+    } else if (entry.endPort < entry.port) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endPort'],
+        message: `endPort ${entry.endPort} is below port ${entry.port}. Fix: set endPort to ${entry.port} or more`,
+      });
+    } else if (entry.endPort > 65535) {
+      ctx.addIssue({ code: 'custom', path: ['endPort'], message: `endPort ${entry.endPort} is above 65535. Fix: use at most 65535` });
+    }
+  }
+});
+
+const portList = z.array(port);
+
+/** An ipBlock: `cidr` minus `except`, where every `except` must lie strictly inside `cidr`. */
+const cidrRule = strictObject({
+  cidr: cidr.meta({ description: 'Destination network.' }),
+  except: z.array(cidr).default([]).meta({ description: 'Sub-ranges of `cidr` to leave out.' }),
+  ports: portList.min(1, 'give at least one port, so the rule is not open on every port').meta({
+    description: 'Destination ports.',
+  }),
+}).superRefine((rule, ctx) => {
+  const outer = parseCidr(rule.cidr);
+  if (!outer) return;
+  rule.except.forEach((text, index) => {
+    const inner = parseCidr(text);
+    if (inner && !isStrictSubnet(outer, inner)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['except', index],
+        message: `"${text}" is not inside ${rule.cidr}. Fix: list only strict sub-ranges of cidr in except`,
+      });
+    }
+  });
+});
+
+const enabledFlag = (description: string) => z.boolean({ error: 'enabled must be true or false' }).default(true).meta({ description });
+
+function defaultedObject<Shape extends z.ZodRawShape>(shape: Shape, description: string) {
+  // Every field below has a default, so an absent object resolves to a full one.
+  return strictObject(shape)
+    .prefault({} as never)
+    .meta({ description });
+}
+
+/** The namespace-isolation options, with every default applied (the input type is {@link NamespaceIsolationOptions}). */
+export const namespaceIsolationOptionsSchema = strictObject({
+  targetNamespaces: z
+    .array(namespaceName, { error: 'targetNamespaces must be a list of namespace names' })
+    .min(1, 'list at least one namespace to isolate, e.g. ["production"]')
+    .default(['production'])
+    .meta({ description: 'Namespaces that receive the isolation policy set.' }),
+  isolateSystemNamespaces: z
+    .boolean({ error: 'isolateSystemNamespaces must be true or false' })
+    .default(false)
+    .meta({
+      description:
+        'Allow system namespaces (kube-system, kube-public, kube-node-lease, CNI namespaces) in targetNamespaces. Isolating them can take the cluster down.',
+    }),
+  defaultDenyIngress: defaultedObject(
+    { enabled: enabledFlag('Render layer 1: deny all ingress to every pod of the target namespace.') },
+    'Layer 1, default-deny-ingress.',
+  ),
+  allowSameNamespace: defaultedObject(
+    {
+      enabled: enabledFlag(
+        'Render layer 2: allow traffic between pods of the same namespace (ingress, plus its egress mirror when layer 5 is on).',
+      ),
+    },
+    'Layer 2, allow-same-namespace.',
+  ),
+  allowIngressController: defaultedObject(
+    {
+      enabled: enabledFlag('Render layer 3: allow ingress from the ingress controller pods.'),
+      namespace: namespaceName.default('ingress-nginx').meta({ description: 'Namespace of the ingress controller.' }),
+      podSelector: podSelector
+        .default({ matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } })
+        .meta({ description: 'Labels of the ingress controller pods (ANDed with the namespace in one peer).' }),
+      ports: portList.default([]).meta({ description: 'Target ports the controller may reach. Empty: every port.' }),
+      nodeCidrs: z.array(cidr).default([]).meta({
+        description: 'Fallback for a hostNetwork controller, whose traffic comes from node IPs: node CIDRs to allow. Empty: none.',
+      }),
+    },
+    'Layer 3, allow-ingress-controller.',
+  ),
+  allowMonitoring: defaultedObject(
+    {
+      enabled: enabledFlag('Render layer 4: allow Prometheus to scrape the metrics ports.'),
+      namespace: namespaceName.default('monitoring').meta({ description: 'Namespace of Prometheus.' }),
+      podSelector: podSelector
+        .default({ matchLabels: { 'app.kubernetes.io/name': 'prometheus' } })
+        .meta({ description: 'Labels of the Prometheus pods (ANDed with the namespace in one peer).' }),
+      ports: portList
+        .min(1, 'list the metrics ports; an empty list would open every port to Prometheus')
+        .default([{ port: 9090, protocol: 'TCP' }])
+        .meta({ description: 'Metrics ports Prometheus may scrape.' }),
+    },
+    'Layer 4, allow-monitoring.',
+  ),
+  denyEgressExceptDns: defaultedObject(
+    {
+      enabled: enabledFlag('Render layer 5: deny all egress except DNS (and the opt-in extras below).'),
+      dns: defaultedObject(
+        {
+          namespace: namespaceName.default('kube-system').meta({ description: 'Namespace of the cluster DNS pods.' }),
+          podSelector: podSelector
+            .default({ matchLabels: { 'k8s-app': 'kube-dns' } })
+            .meta({ description: 'Labels of the cluster DNS pods (CoreDNS keeps k8s-app: kube-dns).' }),
+        },
+        'Where DNS egress may go: UDP and TCP 53, to these pods only.',
+      ),
+      nodeLocalDns: defaultedObject(
+        {
+          enabled: z.boolean({ error: 'enabled must be true or false' }).default(false).meta({
+            description: 'Also allow DNS to the NodeLocal DNSCache address (hostNetwork, so selectors cannot match it).',
+          }),
+          ip: z
+            .string()
+            .superRefine((value, ctx) => {
+              const problem = checkCidr(`${value}/32`);
+              if (problem) ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 address. Fix: use e.g. "169.254.20.10"` });
+            })
+            .default('169.254.20.10')
+            .meta({ description: 'NodeLocal DNSCache link-local IPv4 address.' }),
+        },
+        'Opt-in: NodeLocal DNSCache.',
+      ),
+      apiServer: defaultedObject(
+        {
+          enabled: z.boolean({ error: 'enabled must be true or false' }).default(false).meta({
+            description: 'Allow egress to the Kubernetes API server endpoints.',
+          }),
+          cidrs: z.array(cidr).default([]).meta({
+            description: 'API server endpoint CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes).',
+          }),
+          ports: portList.min(1, 'list the API server port, e.g. [{port: 6443}]').default([{ port: 6443, protocol: 'TCP' }]).meta({
+            description: 'API server endpoint ports, after DNAT (6443; k3s 6444).',
+          }),
+        },
+        'Opt-in: API server egress, bound to its endpoint CIDRs.',
+      ),
+      allowedEgress: z.array(cidrRule).default([]).meta({
+        description: 'Opt-in allow-list: each entry opens egress to one CIDR (minus except) on the listed ports.',
+      }),
+    },
+    'Layer 5, deny-egress-except-dns.',
+  ),
+})
+  .superRefine((options, ctx) => {
+    const seen = new Set<string>();
+    options.targetNamespaces.forEach((name, index) => {
+      if (seen.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['targetNamespaces', index], message: `"${name}" is listed twice. Fix: list each namespace once` });
+      }
+      seen.add(name);
+      if (!options.isolateSystemNamespaces && SYSTEM_NAMESPACES.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targetNamespaces', index],
+          message:
+            `"${name}" is a system namespace; isolating it can cut the cluster's own components off. ` +
+            'Fix: remove it, or set isolateSystemNamespaces: true once you have tested the policies there',
+        });
+      }
+    });
+    const api = options.denyEgressExceptDns.apiServer;
+    if (api.enabled && api.cidrs.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['denyEgressExceptDns', 'apiServer', 'cidrs'],
+        message:
+          'apiServer is enabled but has no CIDRs, which would leave a ports-only rule open to every address. ' +
+          'Fix: list the API server endpoint CIDRs, e.g. ["10.0.0.10/32"]',
+      });
+    }
+  })
+  .meta({
+    title: 'NamespaceIsolationOptions',
+    description: 'Options of template #14, Namespace Isolation (CIS 5.3.2).',
+  });
+
+/** Options as a caller writes them: every field optional, defaults give the production set. */
+export type NamespaceIsolationOptions = z.input<typeof namespaceIsolationOptionsSchema>;
+
+/** Options with every default applied, as the policy set builder reads them. */
+export type ResolvedNamespaceIsolationOptions = z.output<typeof namespaceIsolationOptionsSchema>;
+
+/** One problem in the options: a field path (`allowMonitoring.ports[0].port`) and what to do. */
+export interface OptionsIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown for invalid options. `message` lists every problem, one line each, path first. */
+export class NamespaceIsolationOptionsError extends Error {
+  override readonly name = 'NamespaceIsolationOptionsError';
+  constructor(readonly issues: readonly OptionsIssue[]) {
+    super(
+      `invalid namespace-isolation options (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n` +
+        issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n'),
+    );
+  }
+}
+
+/** Formats a zod path the way users write it in YAML and Helm's `--set`: `a.b[0].c`. */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(options)';
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`,
+    )
+    .join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.message && !issue.message.startsWith('Invalid input')) return `${issue.message}`;
+      const received = (issue as { input?: unknown }).input;
+      const got = received === null ? 'null' : Array.isArray(received) ? 'a list' : typeof received;
+      return `expected ${article(issue.expected)}, got ${got}. Fix: set it to ${article(issue.expected)}`;
+    }
+    case 'too_small':
+    case 'too_big':
+    case 'invalid_value':
+    case 'custom':
+    case 'unrecognized_keys':
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'object') return 'a map';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** Result of {@link validateNamespaceIsolationOptions}. */
+export type OptionsValidation =
+  | { readonly ok: true; readonly options: ResolvedNamespaceIsolationOptions }
+  | { readonly ok: false; readonly issues: readonly OptionsIssue[] };
+
+/** Validates options and applies defaults, returning every problem instead of throwing. */
+export function validateNamespaceIsolationOptions(input: unknown = {}): OptionsValidation {
+  const result = namespaceIsolationOptionsSchema.safeParse(input ?? {});
+  if (result.success) return { ok: true, options: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({ path: formatFieldPath(issue.path), message: describeIssue(issue) })),
+  };
+}
+
+/**
+ * Validates options and applies defaults.
+ * @throws {NamespaceIsolationOptionsError} naming each bad field and its fix.
+ */
+export function resolveNamespaceIsolationOptions(input: unknown = {}): ResolvedNamespaceIsolationOptions {
+  const result = validateNamespaceIsolationOptions(input);
+  if (!result.ok) throw new NamespaceIsolationOptionsError(result.issues);
+  return result.options;
+}
+
+/** JSON Schema (draft 2020-12) of the options as a caller writes them; strict: unknown keys are rejected. */
+export function namespaceIsolationOptionsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(namespaceIsolationOptionsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
