@@ -90,28 +90,22 @@ const cidr = checkedString(checkCidr, /^[0-9a-fA-F:.]+\/[0-9]{1,3}$/).meta({
   description: 'An IPv4 or IPv6 network in CIDR notation, with no host bits set.',
 });
 
+const labelKey = checkedString(
+  checkLabelKey,
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/,
+);
+const labelValue = checkedString(checkLabelValue, /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).meta({ maxLength: 63 });
+
 const labelMap = z
-  .record(
-    z.string().superRefine((key, ctx) => {
-      const problem = checkLabelKey(key);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    z.string().superRefine((value, ctx) => {
-      const problem = checkLabelValue(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  )
+  .record(labelKey, labelValue)
   .meta({ description: 'Labels, as key: value pairs.' });
 
 const labelSelectorRequirement = strictObject({
-  key: z.string().superRefine((key, ctx) => {
-    const problem = checkLabelKey(key);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+  key: labelKey,
   operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist'], {
     error: 'operator must be one of "In", "NotIn", "Exists", "DoesNotExist"',
   }),
-  values: z.array(z.string()).optional(),
+  values: z.array(labelValue).optional(),
 }).superRefine((requirement, ctx) => {
   const needsValues = requirement.operator === 'In' || requirement.operator === 'NotIn';
   const count = requirement.values?.length ?? 0;
@@ -129,10 +123,6 @@ const labelSelectorRequirement = strictObject({
       message: `operator "${requirement.operator}" takes no values. Fix: remove values`,
     });
   }
-  requirement.values?.forEach((value, index) => {
-    const problem = checkLabelValue(value);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['values', index], message: problem });
-  });
 });
 
 /**
@@ -159,7 +149,11 @@ const podSelector = strictObject({
 const port = strictObject({
   port: z
     .union([
-      z.number({ error: 'port must be a number or a port name' }).int('port must be a whole number'),
+      z
+        .number({ error: 'port must be a number or a port name' })
+        .int('port must be a whole number')
+        .min(1, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
+        .max(65535, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` }),
       z.string(),
     ])
     .optional()
@@ -173,12 +167,11 @@ const port = strictObject({
   endPort: z
     .number({ error: 'endPort must be a number' })
     .int('endPort must be a whole number')
+    .min(1, { error: (issue) => `endPort ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
+    .max(65535, { error: (issue) => `endPort ${String(issue.input)} is above 65535. Fix: use at most 65535` })
     .optional()
     .meta({ description: 'Last port of a range starting at the numeric `port` (Kubernetes 1.25+).' }),
 }).superRefine((entry, ctx) => {
-  if (typeof entry.port === 'number' && (entry.port < 1 || entry.port > 65535)) {
-    ctx.addIssue({ code: 'custom', path: ['port'], message: `port ${entry.port} is outside 1-65535. Fix: use a port from 1 to 65535` });
-  }
   if (typeof entry.port === 'string') {
     const problem = checkPortName(entry.port);
     if (problem) ctx.addIssue({ code: 'custom', path: ['port'], message: problem });
@@ -196,8 +189,6 @@ const port = strictObject({
         path: ['endPort'],
         message: `endPort ${entry.endPort} is below port ${entry.port}. Fix: set endPort to ${entry.port} or more`,
       });
-    } else if (entry.endPort > 65535) {
-      ctx.addIssue({ code: 'custom', path: ['endPort'], message: `endPort ${entry.endPort} is above 65535. Fix: use at most 65535` });
     }
   }
 });
@@ -241,7 +232,7 @@ export const namespaceIsolationOptionsSchema = strictObject({
     .array(namespaceName, { error: 'targetNamespaces must be a list of namespace names' })
     .min(1, 'list at least one namespace to isolate, e.g. ["production"]')
     .default(['production'])
-    .meta({ description: 'Namespaces that receive the isolation policy set.' }),
+    .meta({ description: 'Namespaces that receive the isolation policy set.', uniqueItems: true }),
   isolateSystemNamespaces: z
     .boolean({ error: 'isolateSystemNamespaces must be true or false' })
     .default(false)
@@ -330,7 +321,11 @@ export const namespaceIsolationOptionsSchema = strictObject({
           }),
         },
         'Opt-in: API server egress, bound to its endpoint CIDRs.',
-      ),
+      ).meta({
+        // Mirrors the superRefine below for Helm: enabled without CIDRs would be a ports-only rule.
+        if: { properties: { enabled: { const: true } }, required: ['enabled'] },
+        then: { properties: { cidrs: { minItems: 1 } }, required: ['cidrs'] },
+      }),
       allowedEgress: z.array(cidrRule).default([]).meta({
         description: 'Opt-in allow-list: each entry opens egress to one CIDR (minus except) on the listed ports.',
       }),
@@ -369,6 +364,9 @@ export const namespaceIsolationOptionsSchema = strictObject({
   .meta({
     title: 'NamespaceIsolationOptions',
     description: 'Options of template #14, Namespace Isolation (CIS 5.3.2).',
+    // Mirrors the superRefine above for Helm, which validates with this schema alone.
+    if: { properties: { isolateSystemNamespaces: { const: false } } },
+    then: { properties: { targetNamespaces: { items: { not: { enum: [...SYSTEM_NAMESPACES] } } } } },
   });
 
 /** Options as a caller writes them: every field optional, defaults give the production set. */
@@ -398,9 +396,13 @@ export class NamespaceIsolationOptionsError extends Error {
 export function formatFieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(options)';
   return path
-    .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`,
-    )
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const key = String(segment);
+      // Label keys hold '/' and '.', so they are quoted: matchLabels["app.kubernetes.io/name"].
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return `[${JSON.stringify(key)}]`;
+      return index === 0 ? key : `.${key}`;
+    })
     .join('');
 }
 
@@ -412,6 +414,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       const got = received === null ? 'null' : Array.isArray(received) ? 'a list' : typeof received;
       return `expected ${article(issue.expected)}, got ${got}. Fix: set it to ${article(issue.expected)}`;
     }
+    case 'invalid_key':
+      // A record key failed its own check; its message is the useful one.
+      return issue.issues.map((inner) => inner.message).join('; ');
     case 'too_small':
     case 'too_big':
     case 'invalid_value':
