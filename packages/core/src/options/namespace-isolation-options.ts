@@ -155,7 +155,13 @@ const port = strictObject({
         .min(1, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
         .max(65535, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` }),
       z.string(),
-    ])
+    ], {
+      // Without this, a port that fits neither branch (1.5, true) reports zod's bare "Invalid input".
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `port ${String(issue.input)} is not a whole number. Fix: use a port from 1 to 65535, or a container port name`
+          : `port must be a number from 1 to 65535 or a container port name such as "metrics", got ${describeValue(issue.input)}`,
+    })
     .optional()
     .meta({ description: 'Container port number (1-65535) or name. Omitted: every port of the protocol.' }),
   protocol: z
@@ -195,6 +201,17 @@ const port = strictObject({
 
 const portList = z.array(port);
 
+/**
+ * Named ports resolve against the destination pod's container ports, so a named port never
+ * matches an ipBlock destination (pitfall 6): egress rules to CIDRs need numbers.
+ */
+function namedPortMessage(name: string): string {
+  return (
+    `port "${name}" is a container port name, which cannot match an ipBlock (CIDR) destination: ` +
+    'named ports resolve against the destination pod. Fix: use the port number'
+  );
+}
+
 /** An ipBlock: `cidr` minus `except`, where every `except` must lie strictly inside `cidr`. */
 const cidrRule = strictObject({
   cidr: cidr.meta({ description: 'Destination network.' }),
@@ -203,6 +220,11 @@ const cidrRule = strictObject({
     description: 'Destination ports.',
   }),
 }).superRefine((rule, ctx) => {
+  rule.ports.forEach((entry, index) => {
+    if (typeof entry.port === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['ports', index, 'port'], message: namedPortMessage(entry.port) });
+    }
+  });
   const outer = parseCidr(rule.cidr);
   if (!outer) return;
   rule.except.forEach((text, index) => {
@@ -360,6 +382,15 @@ export const namespaceIsolationOptionsSchema = strictObject({
           'Fix: list the API server endpoint CIDRs, e.g. ["10.0.0.10/32"]',
       });
     }
+    api.ports.forEach((entry, index) => {
+      if (typeof entry.port === 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['denyEgressExceptDns', 'apiServer', 'ports', index, 'port'],
+          message: namedPortMessage(entry.port),
+        });
+      }
+    });
   })
   .meta({
     title: 'NamespaceIsolationOptions',
@@ -411,8 +442,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type': {
       if (issue.message && !issue.message.startsWith('Invalid input')) return `${issue.message}`;
       const received = (issue as { input?: unknown }).input;
-      const got = received === null ? 'null' : Array.isArray(received) ? 'a list' : typeof received;
-      return `expected ${article(issue.expected)}, got ${got}. Fix: set it to ${article(issue.expected)}`;
+      return `expected ${article(issue.expected)}, got ${describeValue(received)}. Fix: set it to ${article(issue.expected)}`;
     }
     case 'invalid_key':
       // A record key failed its own check; its message is the useful one.
@@ -425,6 +455,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/** What a wrong value is, in the words of {@link article}: `a list`, `a map`, `a string`, `null`. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return article(typeof value);
 }
 
 function article(expected: string): string {
@@ -440,7 +477,7 @@ export type OptionsValidation =
 
 /** Validates options and applies defaults, returning every problem instead of throwing. */
 export function validateNamespaceIsolationOptions(input: unknown = {}): OptionsValidation {
-  const result = namespaceIsolationOptionsSchema.safeParse(input ?? {});
+  const result = namespaceIsolationOptionsSchema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return { ok: true, options: result.data };
   return {
     ok: false,
