@@ -82,17 +82,30 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** Parses a dotted IPv4 or a colon-hex IPv6 address; `undefined` when it is neither. */
 export function parseIp(text: string): { family: 4 | 6; value: bigint } | undefined {
-  const v4 = IPV4.exec(text);
-  if (v4) {
-    const octets = v4.slice(1).map(Number);
-    if (octets.some((o, i) => o > 255 || (v4[i + 1]!.length > 1 && v4[i + 1]!.startsWith('0')))) return undefined;
-    return { family: 4, value: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n) };
-  }
-  return parseIpv6(text);
+  return IPV4.test(text) ? parseIpv4(text) : parseIpv6(text);
 }
 
-function parseIpv6(text: string): { family: 6; value: bigint } | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split('::').length > 2) return undefined;
+function parseIpv4(text: string): { family: 4; value: bigint } | undefined {
+  const v4 = IPV4.exec(text);
+  if (!v4) return undefined;
+  const octets = v4.slice(1).map(Number);
+  if (octets.some((o, i) => o > 255 || (v4[i + 1]!.length > 1 && v4[i + 1]!.startsWith('0')))) return undefined;
+  return { family: 4, value: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n) };
+}
+
+function parseIpv6(input: string): { family: 6; value: bigint } | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(input) || input.split('::').length > 2) return undefined;
+  // An embedded IPv4 tail (`::ffff:10.0.0.1`, RFC 4291 2.2) stands for the last two groups.
+  let text = input;
+  const lastColon = input.lastIndexOf(':');
+  if (lastColon >= 0 && input.slice(lastColon + 1).includes('.')) {
+    const v4 = parseIpv4(input.slice(lastColon + 1));
+    if (!v4) return undefined;
+    const high = Number(v4.value >> 16n).toString(16);
+    const low = Number(v4.value & 0xffffn).toString(16);
+    text = `${input.slice(0, lastColon + 1)}${high}:${low}`;
+  }
+  if (text.includes('.')) return undefined;
   const [head = '', tail] = text.split('::');
   const groups = (part: string): number[] | undefined => {
     if (part === '') return [];
