@@ -1,0 +1,329 @@
+/**
+ * The cluster as the reachability analyzer sees it: namespaces with labels, endpoints (pods,
+ * workloads, external IPs) with labels, IPs and container ports, and NetworkPolicies. Built
+ * from already-parsed Kubernetes objects by {@link clusterModelFromObjects}; no I/O here.
+ */
+import { parseIp } from '../model/kubernetes-names.js';
+import { NAMESPACE_NAME_LABEL, type NetworkPolicy, type NetworkPolicyProtocol } from '../model/network-policy.js';
+import { AnalyzerInputError } from './analyzer-input-error.js';
+import { compilePolicy, compileProtocol, policyObjectRef } from './compiled-policy.js';
+
+/** A transport protocol NetworkPolicy can name. */
+export type Protocol = NetworkPolicyProtocol;
+
+/** `<namespace>/<name>` for pods and workloads; the bare IP for external endpoints. */
+export type EndpointId = string;
+
+/** Kinds that become endpoints. Workloads stand for all the pods their template creates. */
+export type EndpointKind =
+  | 'Pod'
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'ReplicaSet'
+  | 'ReplicationController'
+  | 'Job'
+  | 'CronJob'
+  | 'External';
+
+/** A port a container listens on. Only named-port resolution and enumeration read it. */
+export interface ClusterContainerPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol: Protocol;
+  readonly name?: string;
+}
+
+/** Something that opens or accepts connections. */
+export interface ClusterEndpoint {
+  readonly id: EndpointId;
+  readonly kind: EndpointKind;
+  /** Absent for external endpoints, which live in no namespace and are never selected by policies. */
+  readonly namespace?: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pod IP (`status.podIP`) or the external address; workloads have none, so ipBlocks never match them. */
+  readonly ip?: string;
+  readonly ports: readonly ClusterContainerPort[];
+}
+
+/** A namespace and the labels namespace selectors see. */
+export interface ClusterNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The input of the evaluator. Plain data: build it by hand or with {@link clusterModelFromObjects}. */
+export interface ClusterModel {
+  readonly namespaces: readonly ClusterNamespace[];
+  readonly endpoints: readonly ClusterEndpoint[];
+  readonly policies: readonly NetworkPolicy[];
+}
+
+/** What {@link clusterModelFromObjects} returns: the model and what it assumed or skipped. */
+export interface ClusterModelLoad {
+  readonly model: ClusterModel;
+  /** One sentence per assumption or skipped object, in input order. */
+  readonly notes: string[];
+}
+
+/**
+ * An endpoint outside the cluster, named by its bare IP. Policies never select it (it is not
+ * isolated); only ipBlock peers match it.
+ *
+ * @param ports - ports it listens on, used when it is a destination; none by default.
+ * @throws {AnalyzerInputError} when `ip` is not an IPv4 or IPv6 address, or a port is out of range.
+ * @example
+ * ```ts
+ * externalEndpoint('203.0.113.10', [{ port: 443, protocol: 'TCP' }]);
+ * ```
+ */
+export function externalEndpoint(ip: string, ports: readonly { port: number; protocol?: Protocol }[] = []): ClusterEndpoint {
+  const objectRef = `external endpoint ${ip}`;
+  if (!parseIp(ip)) {
+    throw new AnalyzerInputError(objectRef, 'ip', `"${ip}" is not an IP address: give one address such as "203.0.113.10", without a prefix length`);
+  }
+  return {
+    id: ip,
+    kind: 'External',
+    name: ip,
+    labels: {},
+    ip,
+    ports: ports.map((p, index) => {
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+        throw new AnalyzerInputError(objectRef, `ports[${index}].port`, `must be a port number from 1 to 65535, got ${String(p.port)}`);
+      }
+      return { port: p.port, protocol: compileProtocol(p.protocol, objectRef, `ports[${index}].protocol`) };
+    }),
+  };
+}
+
+const WORKLOAD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readLabels(raw: unknown, objectRef: string, field: string): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (!isRecord(raw)) throw new AnalyzerInputError(objectRef, field, 'must be a map of label keys to string values');
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string') {
+      throw new AnalyzerInputError(objectRef, `${field}.${key}`, `label values are strings: quote it, e.g. "${String(value)}"`);
+    }
+  }
+  return { ...(raw as Record<string, string>) };
+}
+
+function readContainerPorts(podSpec: unknown, objectRef: string, field: string): ClusterContainerPort[] {
+  if (!isRecord(podSpec)) throw new AnalyzerInputError(objectRef, field, 'a pod needs a spec with its containers');
+  const containers = podSpec['containers'];
+  if (!Array.isArray(containers)) {
+    throw new AnalyzerInputError(objectRef, `${field}.containers`, 'must list the containers; named ports resolve against their ports');
+  }
+  const ports: ClusterContainerPort[] = [];
+  containers.forEach((container, c) => {
+    const containerPorts = isRecord(container) ? container['ports'] : undefined;
+    if (containerPorts === undefined || containerPorts === null) return;
+    if (!Array.isArray(containerPorts)) {
+      throw new AnalyzerInputError(objectRef, `${field}.containers[${c}].ports`, 'must be a list such as [{containerPort: 8080, name: http}]');
+    }
+    containerPorts.forEach((entry, p) => {
+      const at = `${field}.containers[${c}].ports[${p}]`;
+      const number = isRecord(entry) ? entry['containerPort'] : undefined;
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535) {
+        throw new AnalyzerInputError(objectRef, `${at}.containerPort`, `must be a port number from 1 to 65535, got ${JSON.stringify(number)}`);
+      }
+      const name = (entry as Record<string, unknown>)['name'];
+      if (name !== undefined && typeof name !== 'string') {
+        throw new AnalyzerInputError(objectRef, `${at}.name`, 'a port name is a string such as "http"');
+      }
+      const protocol = compileProtocol((entry as Record<string, unknown>)['protocol'], objectRef, `${at}.protocol`);
+      ports.push(name ? { port: number, protocol, name } : { port: number, protocol });
+    });
+  });
+  return ports;
+}
+
+function readPath(root: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = root;
+  for (const key of path) value = isRecord(value) ? value[key] : undefined;
+  return value;
+}
+
+/**
+ * Builds a {@link ClusterModel} from parsed Kubernetes objects (e.g. the documents of a
+ * manifest, or `kubectl get -o json` output).
+ *
+ * - `Namespace`: its labels; `kubernetes.io/metadata.name` is added when absent (noted).
+ * - `Pod`: labels, `status.podIP`, container ports (protocol defaults to TCP).
+ * - Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job (`spec.template`)
+ *   and CronJob (`spec.jobTemplate.spec.template`): one endpoint named after the workload, with
+ *   the pod template's labels and ports and no IP.
+ * - `networking.k8s.io/v1` NetworkPolicy: validated and kept.
+ * - `List` (and `PodList`-style) kinds are expanded; other kinds are skipped with a note.
+ * - A namespace a pod or policy names without declaring it is created with its
+ *   `kubernetes.io/metadata.name` label (noted). A missing `metadata.namespace` means `default`.
+ *
+ * @throws {AnalyzerInputError} when an object lacks data a rule needs; the error names the
+ *   object (by position when it has no name), the field, and the fix.
+ */
+export function clusterModelFromObjects(objects: readonly unknown[]): ClusterModelLoad {
+  const notes: string[] = [];
+  const namespaces = new Map<string, Record<string, string>>();
+  const endpoints = new Map<string, ClusterEndpoint>();
+  const policies: NetworkPolicy[] = [];
+  const referencedNamespaces: string[] = [];
+  let peerIds = 0;
+  const nextPeerId = () => peerIds++;
+
+  const namespaceOf = (metadata: Record<string, unknown>, objectRef: string): string => {
+    const namespace = metadata['namespace'];
+    if (typeof namespace === 'string' && namespace !== '') return namespace;
+    notes.push(`${objectRef} has no metadata.namespace: assumed "default"`);
+    return 'default';
+  };
+
+  const addEndpoint = (endpoint: ClusterEndpoint, objectRef: string) => {
+    const existing = endpoints.get(endpoint.id);
+    if (existing) {
+      throw new AnalyzerInputError(
+        objectRef,
+        'metadata.name',
+        `endpoint id ${endpoint.id} is already taken by a ${existing.kind}: analyze them separately, or drop one of them`,
+      );
+    }
+    endpoints.set(endpoint.id, endpoint);
+    referencedNamespaces.push(endpoint.namespace!);
+  };
+
+  const visit = (raw: unknown, location: string) => {
+    if (!isRecord(raw)) throw new AnalyzerInputError(`object ${location}`, '(object)', 'must be a Kubernetes object with apiVersion, kind and metadata');
+    const kind = raw['kind'];
+    if (typeof kind !== 'string' || kind === '') {
+      throw new AnalyzerInputError(`object ${location}`, 'kind', 'every object needs a kind, e.g. Pod or NetworkPolicy');
+    }
+    if (kind === 'List' || (kind.endsWith('List') && Array.isArray(raw['items']))) {
+      const items = raw['items'];
+      if (!Array.isArray(items)) throw new AnalyzerInputError(`${kind} ${location}`, 'items', 'a List needs an items array');
+      items.forEach((item, index) => visit(item, `${location}.items[${index}]`));
+      return;
+    }
+    const metadata = isRecord(raw['metadata']) ? raw['metadata'] : {};
+    const name = typeof metadata['name'] === 'string' && metadata['name'] !== '' ? metadata['name'] : undefined;
+    const isNamespaced = kind !== 'Namespace';
+    const provisionalRef = name
+      ? `${kind} ${isNamespaced ? `${typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : 'default'}/` : ''}${name}`
+      : `${kind} ${location}`;
+
+    if (kind === 'NetworkPolicy') {
+      if (raw['apiVersion'] !== 'networking.k8s.io/v1') {
+        notes.push(`skipped ${provisionalRef}: apiVersion ${String(raw['apiVersion'])} is not networking.k8s.io/v1`);
+        return;
+      }
+      compilePolicy(raw, location, nextPeerId);
+      const objectRef = policyObjectRef(raw, location);
+      const namespace = namespaceOf(metadata, objectRef);
+      policies.push({ ...(raw as unknown as NetworkPolicy), metadata: { ...(metadata as unknown as NetworkPolicy['metadata']), namespace } });
+      referencedNamespaces.push(namespace);
+      return;
+    }
+    if (kind === 'Namespace') {
+      if (!name) throw new AnalyzerInputError(provisionalRef, 'metadata.name', 'every Namespace needs a name: set metadata.name');
+      const labels = readLabels(metadata['labels'], provisionalRef, 'metadata.labels');
+      if (labels[NAMESPACE_NAME_LABEL] !== name) {
+        notes.push(
+          labels[NAMESPACE_NAME_LABEL] === undefined
+            ? `added label ${NAMESPACE_NAME_LABEL}=${name} to Namespace ${name}, as Kubernetes does`
+            : `replaced label ${NAMESPACE_NAME_LABEL}=${labels[NAMESPACE_NAME_LABEL]} on Namespace ${name} by ${name}: Kubernetes keeps it equal to the name`,
+        );
+        labels[NAMESPACE_NAME_LABEL] = name;
+      }
+      if (namespaces.has(name)) throw new AnalyzerInputError(provisionalRef, 'metadata.name', `Namespace ${name} is listed twice: keep one`);
+      namespaces.set(name, labels);
+      return;
+    }
+    if (kind === 'Pod') {
+      if (!name) throw new AnalyzerInputError(provisionalRef, 'metadata.name', 'every Pod needs a name: set metadata.name');
+      const namespace = namespaceOf(metadata, provisionalRef);
+      const spec = raw['spec'];
+      if (isRecord(spec) && spec['hostNetwork'] === true) {
+        notes.push(`skipped ${provisionalRef}: hostNetwork pods are outside NetworkPolicy (their traffic uses the node's IP)`);
+        return;
+      }
+      const status = isRecord(raw['status']) ? raw['status'] : {};
+      const ip = status['podIP'];
+      if (ip !== undefined && ip !== null && ip !== '' && (typeof ip !== 'string' || !parseIp(ip))) {
+        throw new AnalyzerInputError(provisionalRef, 'status.podIP', `"${String(ip)}" is not an IP address: give the pod's address, e.g. "10.244.1.5", or leave it out`);
+      }
+      addEndpoint(
+        {
+          id: `${namespace}/${name}`,
+          kind: 'Pod',
+          namespace,
+          name,
+          labels: readLabels(metadata['labels'], provisionalRef, 'metadata.labels'),
+          ...(typeof ip === 'string' && ip !== '' ? { ip } : {}),
+          ports: readContainerPorts(spec, provisionalRef, 'spec'),
+        },
+        provisionalRef,
+      );
+      return;
+    }
+    const templatePath = WORKLOAD_TEMPLATE_PATHS[kind];
+    if (templatePath) {
+      if (!name) throw new AnalyzerInputError(provisionalRef, 'metadata.name', `every ${kind} needs a name: set metadata.name`);
+      const namespace = namespaceOf(metadata, provisionalRef);
+      const template = readPath(raw, templatePath);
+      const field = templatePath.join('.');
+      if (!isRecord(template)) {
+        throw new AnalyzerInputError(provisionalRef, field, `a ${kind} needs its pod template (${field}) with labels and containers`);
+      }
+      const templateMetadata = isRecord(template['metadata']) ? template['metadata'] : {};
+      addEndpoint(
+        {
+          id: `${namespace}/${name}`,
+          kind: kind as EndpointKind,
+          namespace,
+          name,
+          labels: readLabels(templateMetadata['labels'], provisionalRef, `${field}.metadata.labels`),
+          ports: readContainerPorts(template['spec'], provisionalRef, `${field}.spec`),
+        },
+        provisionalRef,
+      );
+      return;
+    }
+    notes.push(`skipped ${provisionalRef}: not used by the analyzer`);
+  };
+
+  objects.forEach((object, index) => visit(object, `objects[${index}]`));
+
+  for (const namespace of referencedNamespaces) {
+    if (!namespaces.has(namespace)) {
+      namespaces.set(namespace, { [NAMESPACE_NAME_LABEL]: namespace });
+      notes.push(`created Namespace ${namespace}, which objects name but the input does not declare, with label ${NAMESPACE_NAME_LABEL}=${namespace}`);
+    }
+  }
+
+  return {
+    model: {
+      namespaces: [...namespaces].map(([name, labels]) => ({ name, labels })).sort((a, b) => compareText(a.name, b.name)),
+      endpoints: [...endpoints.values()].sort((a, b) => compareText(a.id, b.id)),
+      policies,
+    },
+    notes,
+  };
+}
+
+/** Code-point order, independent of locale, for byte-stable output. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
