@@ -101,11 +101,16 @@ const labelMap = z
   .meta({ description: 'Labels, as key: value pairs.' });
 
 const labelSelectorRequirement = strictObject({
-  key: labelKey,
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist'], {
-    error: 'operator must be one of "In", "NotIn", "Exists", "DoesNotExist"',
-  }),
-  values: z.array(labelValue).optional(),
+  key: labelKey.meta({ description: 'Label key the requirement tests.' }),
+  operator: z
+    .enum(['In', 'NotIn', 'Exists', 'DoesNotExist'], {
+      error: 'operator must be one of "In", "NotIn", "Exists", "DoesNotExist"',
+    })
+    .meta({ description: 'In, NotIn, Exists or DoesNotExist.' }),
+  values: z
+    .array(labelValue)
+    .optional()
+    .meta({ description: 'Label values: required and non-empty for In and NotIn, absent for Exists and DoesNotExist.' }),
 }).superRefine((requirement, ctx) => {
   const needsValues = requirement.operator === 'In' || requirement.operator === 'NotIn';
   const count = requirement.values?.length ?? 0;
@@ -131,7 +136,10 @@ const labelSelectorRequirement = strictObject({
  */
 const podSelector = strictObject({
   matchLabels: labelMap.optional(),
-  matchExpressions: z.array(labelSelectorRequirement).optional(),
+  matchExpressions: z
+    .array(labelSelectorRequirement)
+    .optional()
+    .meta({ description: 'Set-based requirements, all of which must hold.' }),
 })
   .superRefine((selector, ctx) => {
     const size = Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions?.length ?? 0);
