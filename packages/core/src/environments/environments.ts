@@ -23,7 +23,6 @@ export const ENVIRONMENTS: readonly EnvironmentDefinition[] = [
     differences: [
       'Prometheus also scrapes the application port 8080, where dev builds expose /metrics next to the API.',
       'Pods may reach the internal package mirror (10.20.0.0/24) on HTTPS to install dependencies at run time.',
-      'The ingress controller may reach every port, so developers can expose any service while iterating.',
     ],
     values: {
       targetNamespaces: ['dev'],

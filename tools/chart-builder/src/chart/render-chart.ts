@@ -1,0 +1,107 @@
+/** Renders `charts/k8s-security`, every file but the hand-written `tests/`. Pure: returns path -> content. */
+import {
+  ENVIRONMENTS,
+  NAMESPACE_ISOLATION,
+  NAMESPACE_ISOLATION_LABELS,
+  NAMESPACE_ISOLATION_LAYERS,
+  namespaceIsolationPolicy,
+  resolveNamespaceIsolationOptions,
+  sortedRecord,
+  toYaml,
+  type EnvironmentDefinition,
+} from '@k8s-security-pro/core';
+import { banner } from '../banner.js';
+import type { RenderTemplate } from '../handlebars-env.js';
+import { chartDefaultValues, chartValuesJsonSchema } from './chart-values.js';
+import { chartParameters, formatDefault } from './parameters.js';
+import { renderDefaultValues, renderEnvironmentValues } from './values-files.js';
+
+export const CHART_DIR = 'charts/k8s-security';
+export const CHART_VERSION = '0.1.0';
+
+/** Indents every line of `text` by `spaces`. */
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
+}
+
+/** Verification steps with the namespace placeholders turned into Helm expressions. */
+function helmVerificationSteps() {
+  return NAMESPACE_ISOLATION.verification.map((step, index) => ({
+    number: index + 1,
+    title: step.title,
+    expected: step.expected,
+    command: step.command.replaceAll('${NAMESPACE}', '{{ $namespace }}').replaceAll('${OTHER_NAMESPACE}', 'default'),
+  }));
+}
+
+export function renderChart(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS): Map<string, string> {
+  const files = new Map<string, string>();
+  const add = (path: string, content: string) => files.set(`${CHART_DIR}/${path}`, content);
+  const defaults = resolveNamespaceIsolationOptions({});
+  const schema = chartValuesJsonSchema();
+  const parameters = chartParameters(schema as never);
+
+  add('Chart.yaml', render('chart/Chart.yaml.hbs', { banner: banner('yaml'), summary: NAMESPACE_ISOLATION.summary, version: CHART_VERSION }));
+  add('.helmignore', render('chart/helmignore.hbs', { banner: banner('yaml') }));
+  add('values.yaml', renderDefaultValues(chartDefaultValues(), parameters));
+  for (const environment of environments) add(`values-${environment.name}.yaml`, renderEnvironmentValues(environment));
+  add('values.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
+
+  add(
+    'templates/_helpers.tpl',
+    render('chart/templates/_helpers.tpl.hbs', { banner: banner('helm'), labels: toYaml(sortedRecord(NAMESPACE_ISOLATION_LABELS)).trimEnd() }),
+  );
+  for (const layer of NAMESPACE_ISOLATION_LAYERS) {
+    // Annotations are the core's, taken from a policy it builds, so the routes cannot drift.
+    const annotations = namespaceIsolationPolicy(layer, 'placeholder', defaults).metadata.annotations ?? {};
+    add(
+      `templates/networkpolicy-${layer.policyName}.yaml`,
+      render(`chart/templates/networkpolicy-${layer.policyName}.yaml.hbs`, {
+        banner: banner('helm'),
+        layer,
+        annotations: indent(toYaml(annotations), 4),
+      }),
+    );
+  }
+  for (const test of ['dns', 'cross-namespace']) {
+    add(`templates/tests/test-${test}.yaml`, render(`chart/templates/tests/test-${test}.yaml.hbs`, { banner: banner('helm') }));
+  }
+  add(
+    'templates/NOTES.txt',
+    render('chart/templates/NOTES.txt.hbs', {
+      banner: banner('helm'),
+      entry: {
+        id: NAMESPACE_ISOLATION.id,
+        title: NAMESPACE_ISOLATION.title,
+        cis: NAMESPACE_ISOLATION.cis.map((c) => `CIS ${c.id}`).join(', '),
+        mitre: NAMESPACE_ISOLATION.mitre.map((m) => `${m.id} ${m.name}`).join(', '),
+      },
+      steps: helmVerificationSteps(),
+    }),
+  );
+  add(
+    'README.md',
+    render('chart/README.md.hbs', {
+      banner: banner('markdown'),
+      summary: NAMESPACE_ISOLATION.summary,
+      entry: {
+        ...NAMESPACE_ISOLATION,
+        verification: NAMESPACE_ISOLATION.verification.map((step) => ({
+          ...step,
+          command: step.command.replaceAll('${NAMESPACE}', 'production').replaceAll('${OTHER_NAMESPACE}', 'dev'),
+        })),
+      },
+      cisIds: NAMESPACE_ISOLATION.cis.map((c) => c.id).join(', '),
+      mitreIds: NAMESPACE_ISOLATION.mitre.map((m) => `${m.id} (${m.name})`).join(', '),
+      layers: NAMESPACE_ISOLATION_LAYERS,
+      environments,
+      parameters: parameters.map((parameter) => ({ ...parameter, defaultText: formatDefault(parameter.defaultValue) })),
+    }),
+  );
+  return files;
+}

@@ -1,0 +1,29 @@
+/**
+ * `npm run generate` regenerates every generated file; `npm run generate -- --check` changes
+ * nothing and fails, listing each file, when the tree differs from what the model renders.
+ */
+import { fileURLToPath } from 'node:url';
+import { GENERATED_ROOTS, HAND_WRITTEN, renderProject } from './generate.js';
+import { createTemplateRenderer } from './handlebars-env.js';
+import { loadTemplateSources } from './templates-folder.js';
+import { compareTree, writeTree } from './write-tree.js';
+import { REGENERATE_COMMAND } from './banner.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const check = process.argv.includes('--check');
+
+const files = renderProject(createTemplateRenderer(loadTemplateSources()));
+if (check) {
+  const differences = compareTree(repoRoot, files, GENERATED_ROOTS, HAND_WRITTEN);
+  if (differences.length > 0) {
+    process.stderr.write(`generated files are out of date (${differences.length}); run \`${REGENERATE_COMMAND}\` and commit the result:\n`);
+    for (const d of differences) process.stderr.write(`  ${d.kind.padEnd(7)} ${d.path}${d.detail ? ` (${d.detail})` : ''}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`generated files are up to date (${files.size} files)\n`);
+  }
+} else {
+  const changed = writeTree(repoRoot, files, GENERATED_ROOTS, HAND_WRITTEN);
+  process.stdout.write(`generated ${files.size} files (${changed.length} changed)\n`);
+  for (const d of changed) process.stdout.write(`  ${d.kind === 'missing' ? 'created' : d.kind === 'stale' ? 'removed' : 'updated'} ${d.path}\n`);
+}
