@@ -3,6 +3,7 @@
  * expected failure into one line on stderr with a non-zero exit code.
  */
 import { NamespaceIsolationOptionsError } from '@k8s-security-pro/core';
+import { LINT_USAGE, lint } from './commands/lint.js';
 import { RENDER_USAGE, render } from './commands/render.js';
 import { UsageError, type CommandIo } from './io.js';
 
@@ -16,6 +17,7 @@ interface CommandEntry {
 
 const COMMANDS: Record<string, CommandEntry> = {
   render: { run: render, usage: RENDER_USAGE, summary: 'print the policy set of an environment as YAML' },
+  lint: { run: lint, usage: LINT_USAGE, summary: 'check NetworkPolicy manifests for known pitfalls' },
 };
 
 function mainUsage(): string {

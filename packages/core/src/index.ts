@@ -64,3 +64,19 @@ export {
 } from './catalog/namespace-isolation.js';
 export { ENVIRONMENTS, environmentNamed, type EnvironmentDefinition } from './environments/environments.js';
 export { toYaml, toYamlStream } from './manifest/yaml.js';
+export {
+  LINT_DISABLE_ANNOTATION,
+  LINT_RULES,
+  LINT_SEVERITIES,
+  effectivePolicyTypes,
+  lintManifests,
+  parseRuleIdList,
+  severityAtLeast,
+  unknownLintRuleIds,
+  type LintFinding,
+  type LintOptions,
+  type LintResult,
+  type LintRule,
+  type LintSeverity,
+  type PolicyRef,
+} from './lint/index.js';

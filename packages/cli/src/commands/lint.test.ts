@@ -1,0 +1,144 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+import { sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
+
+async function run(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd });
+  return { code, stdout, stderr };
+}
+
+const UDP_ONLY_DNS = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - protocol: UDP
+          port: 53
+`;
+
+const IMPLICIT_TYPES = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-egress
+  namespace: shop
+spec:
+  podSelector: {}
+  egress: []
+`;
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'k8s-security-lint-'));
+  for (const environment of ENVIRONMENTS) {
+    mkdirSync(path.join(dir, 'generated', environment.name), { recursive: true });
+    writeFileSync(path.join(dir, 'generated', environment.name, 'policies.yaml'), toYamlStream(namespaceIsolation(environment.values)));
+  }
+  mkdirSync(path.join(dir, 'bad'));
+  writeFileSync(path.join(dir, 'bad', 'dns.yaml'), UDP_ONLY_DNS);
+  writeFileSync(path.join(dir, 'bad', 'types.yml'), `# a comment first\n${IMPLICIT_TYPES}`);
+  writeFileSync(path.join(dir, 'broken.yaml'), 'kind: NetworkPolicy\nmetadata: [unclosed\n');
+});
+
+describe('k8s-security lint', () => {
+  it('passes the generated policy set of every environment with exit code 0', async () => {
+    const { code, stdout, stderr } = await run(['lint', 'generated'], dir);
+    const policyCount = ENVIRONMENTS.reduce((n, e) => n + namespaceIsolation(e.values).length, 0);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe(`k8s-security lint: ${policyCount} policies checked, no failures\n`);
+  });
+
+  it('reports findings with rule, policy, path and file line, and exits 1', async () => {
+    const { code, stdout } = await run(['lint', 'bad'], dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain('WARNING NP002  shop/allow-dns spec.egress[0].ports[0]');
+    expect(stdout).toContain('at bad/dns.yaml:1');
+    expect(stdout).toContain('WARNING NP005  shop/deny-egress spec.policyTypes');
+    expect(stdout).toContain('at bad/types.yml:3');
+    expect(stdout.trimEnd().split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+
+  it('exits 0 when findings are below --fail-on', async () => {
+    expect((await run(['lint', 'bad', '--fail-on', 'error'], dir)).code).toBe(0);
+    expect((await run(['lint', 'bad', '--fail-on', 'note'], dir)).code).toBe(1);
+  });
+
+  it('skips rules named by --disable, given once or repeated', async () => {
+    const { code, stdout } = await run(['lint', 'bad', '--disable', 'np002', '--disable', 'NP005'], dir);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/NP00[25]/);
+  });
+
+  it('prints JSON with every finding', async () => {
+    const { stdout } = await run(['lint', 'bad', '--format', 'json'], dir);
+    const parsed = JSON.parse(stdout);
+    expect(parsed.command).toBe('lint');
+    expect(parsed.results.map((r: { ruleId: string; subject: string; path: string }) => `${r.ruleId} ${r.subject} ${r.path}`)).toEqual([
+      'NP002 shop/allow-dns spec.egress[0].ports[0]',
+      'NP005 shop/deny-egress spec.policyTypes',
+    ]);
+    expect(parsed.rules).toHaveLength(11);
+  });
+
+  it('prints a structurally valid SARIF log pointing at the files', async () => {
+    const { stdout } = await run(['lint', 'bad', '--format', 'sarif'], dir);
+    const log = JSON.parse(stdout);
+    expect(sarifStructureProblems(log)).toEqual([]);
+    expect(log.runs[0].results[0]).toMatchObject({
+      ruleId: 'NP002',
+      level: 'warning',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/dns.yaml' }, region: { startLine: 1 } } }],
+    });
+  });
+
+  it('prints JUnit XML that parses, with a failure per finding and a passing case per clean policy', async () => {
+    const { stdout } = await run(['lint', 'bad', 'generated/prod', '--format', 'junit'], dir);
+    expect(xmlWellFormednessProblem(stdout)).toBeUndefined();
+    expect(stdout.match(/<failure /g)).toHaveLength(2);
+    expect(stdout).toContain('<testsuite name="production/default-deny-ingress" tests="1" failures="0"');
+  });
+
+  it('prints a Markdown table', async () => {
+    const { stdout } = await run(['lint', 'bad', '--format', 'markdown'], dir);
+    expect(stdout).toContain('| warning | NP002 udp-only-dns | shop/allow-dns | spec.egress[0].ports[0] |');
+  });
+
+  const errorCases: [string, string[], RegExp][] = [
+    ['no path', ['lint'], /needs at least one file or folder/],
+    ['a missing file', ['lint', 'nope.yaml'], /nope\.yaml: no such file or folder/],
+    ['invalid YAML', ['lint', 'broken.yaml'], /broken\.yaml:\d+: invalid YAML/],
+    ['an unknown format', ['lint', 'bad', '--format', 'xml'], /--format "xml" is not a format/],
+    ['an unknown --fail-on', ['lint', 'bad', '--fail-on', 'fatal'], /--fail-on "fatal" is not a level/],
+    ['an unknown rule id', ['lint', 'bad', '--disable', 'NP999'], /unknown rule NP999/],
+    ['an unknown flag', ['lint', 'bad', '--colour'], /Unknown option '--colour'/],
+  ];
+  for (const [what, args, message] of errorCases) {
+    it(`prints one line and exits 2 on ${what}`, async () => {
+      const { code, stdout, stderr } = await run(args, dir);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

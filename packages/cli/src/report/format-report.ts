@@ -1,0 +1,22 @@
+/** Picks the formatter for `--format`. */
+import { formatJson } from './format-json.js';
+import { formatJunit } from './format-junit.js';
+import { formatMarkdown } from './format-markdown.js';
+import { formatSarif } from './format-sarif.js';
+import { formatTable } from './format-table.js';
+import type { Report, ReportFormat } from './report-model.js';
+
+export function formatReport(report: Report, format: ReportFormat): string {
+  switch (format) {
+    case 'table':
+      return formatTable(report);
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report);
+    case 'junit':
+      return formatJunit(report);
+    case 'markdown':
+      return formatMarkdown(report);
+  }
+}

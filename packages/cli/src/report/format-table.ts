@@ -1,0 +1,60 @@
+/** Plain-text table for terminals: every line fits in `width` columns (80 by default). */
+import { describeFailureCounts, type Report, type ReportResult } from './report-model.js';
+
+const STATUS_WIDTH = 8;
+const RULE_WIDTH = 7;
+const INDENT = ' '.repeat(STATUS_WIDTH + RULE_WIDTH);
+
+/** Breaks `text` into lines of at most `width` characters, splitting long words if needed. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (let word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+      while (word.length > width) {
+        if (line !== '') lines.push(line);
+        lines.push(word.slice(0, width));
+        word = word.slice(width);
+        line = '';
+      }
+      if (line === '') line = word;
+      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        lines.push(line);
+        line = word;
+      }
+    }
+    if (line !== '') lines.push(line);
+  }
+  return lines;
+}
+
+function statusLabel(result: ReportResult): string {
+  return result.status === 'pass' ? 'PASS' : result.severity.toUpperCase();
+}
+
+function resultLines(result: ReportResult, width: number): string[] {
+  const bodyWidth = width - INDENT.length;
+  const head = [result.subject, result.path].filter((part) => part !== undefined && part !== '').join(' ');
+  const [first = '', ...rest] = wrapText(head, bodyWidth);
+  const lines = [`${statusLabel(result).padEnd(STATUS_WIDTH)}${result.ruleId.padEnd(RULE_WIDTH)}${first}`];
+  const body = [...rest, ...wrapText(result.message, bodyWidth)];
+  if (result.policies && result.policies.length > 0) body.push(...wrapText(`policies: ${result.policies.join(', ')}`, bodyWidth));
+  if (result.location) body.push(...wrapText(`at ${result.location.file}:${result.location.line}`, bodyWidth));
+  return [...lines, ...body.map((line) => `${INDENT}${line}`)];
+}
+
+export function formatTable(report: Report, width = 80): string {
+  const lines: string[] = [];
+  if (report.results.length > 0) {
+    lines.push(`${'STATUS'.padEnd(STATUS_WIDTH)}${'RULE'.padEnd(RULE_WIDTH)}${report.command === 'lint' ? 'POLICY PATH' : 'NAMESPACE'}`);
+    for (const result of report.results) lines.push(...resultLines(result, width));
+    lines.push('');
+  }
+  for (const note of report.notes) lines.push(...wrapText(`note: ${note}`, width));
+  const what = report.command === 'lint' ? 'polic' : 'namespace';
+  const plural = report.command === 'lint' ? (report.subjects.length === 1 ? 'y' : 'ies') : report.subjects.length === 1 ? '' : 's';
+  const checked = report.command === 'audit' ? `, ${report.results.filter((r) => r.status === 'pass').length} checks passed` : '';
+  lines.push(...wrapText(`k8s-security ${report.command}: ${report.subjects.length} ${what}${plural} checked, ${describeFailureCounts(report)}${checked}`, width));
+  return `${lines.join('\n')}\n`;
+}
