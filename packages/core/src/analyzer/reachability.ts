@@ -127,6 +127,7 @@ interface PreparedModel {
   /** Sorted by ref. */
   readonly policies: readonly CompiledPolicy[];
   readonly policiesByNamespace: ReadonlyMap<string, readonly CompiledPolicy[]>;
+  /** Every peer of every governed rule. */
   readonly peers: readonly CompiledPeer[];
   /** The namespace of the policy that owns each peer, by peer id. */
   readonly peerNamespaces: readonly string[];
@@ -179,12 +180,12 @@ function prepare(model: ClusterModel): PreparedModel {
   const peerNamespaces: string[] = [];
   let peerCount = 0;
   const policies = model.policies.map((policy, index) => compilePolicy(policy, `policies[${index}]`, () => peerCount++));
-  // Peer ids are handed out in compile order; collect the peers by id for grouping.
+  // Peers of a direction a policy does not govern are dropped, so ids can have gaps.
   for (const policy of policies) {
     for (const rules of [policy.ingress, policy.egress]) {
       for (const rule of rules ?? []) {
         for (const peer of rule.peers ?? []) {
-          peers[peer.id] = peer;
+          peers.push(peer);
           peerNamespaces[peer.id] = policy.namespace;
         }
       }
