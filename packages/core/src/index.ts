@@ -80,3 +80,34 @@ export {
   type LintSeverity,
   type PolicyRef,
 } from './lint/index.js';
+/**
+ * The reachability analyzer: a cluster model built from Kubernetes objects, and a pure
+ * evaluator of NetworkPolicy semantics (see analyzer/README.md for the rules and limits).
+ */
+export { AnalyzerInputError } from './analyzer/analyzer-input-error.js';
+export {
+  clusterModelFromObjects,
+  externalEndpoint,
+  type ClusterContainerPort,
+  type ClusterEndpoint,
+  type ClusterModel,
+  type ClusterModelLoad,
+  type ClusterNamespace,
+  type EndpointId,
+  type EndpointKind,
+  type Protocol,
+} from './analyzer/cluster-model.js';
+export {
+  analyzeReachability,
+  evaluateConnection,
+  explanationText,
+  iterateReachability,
+  reachabilityStatistics,
+  type Connection,
+  type Explanation,
+  type PolicyRuleRef,
+  type ReachabilityQuery,
+  type ReachabilityStatistics,
+  type SideExplanation,
+  type Verdict,
+} from './analyzer/reachability.js';

@@ -30,7 +30,7 @@
  * pairs only appear when connections are emitted, one at a time.
  */
 import { parseIp } from '../model/kubernetes-names.js';
-import { NAMESPACE_NAME_LABEL } from '../model/network-policy.js';
+import { NAMESPACE_NAME_LABEL, type NetworkPolicyType } from '../model/network-policy.js';
 import { AnalyzerInputError } from './analyzer-input-error.js';
 import {
   compareText,
@@ -52,13 +52,10 @@ import {
   type ParsedIp,
 } from './compiled-policy.js';
 
-/** A policy direction. */
-export type Direction = 'Ingress' | 'Egress';
-
 /** One rule of one policy: `policy` is `<namespace>/<name>`, `rule` the 0-based index in its list. */
 export interface PolicyRuleRef {
   readonly policy: string;
-  readonly direction: Direction;
+  readonly direction: NetworkPolicyType;
   readonly rule: number;
 }
 
@@ -208,12 +205,12 @@ function prepare(model: ClusterModel): PreparedModel {
   return prepared;
 }
 
-function rulesOf(policy: CompiledPolicy, direction: Direction) {
+function rulesOf(policy: CompiledPolicy, direction: NetworkPolicyType) {
   return direction === 'Ingress' ? policy.ingress : policy.egress;
 }
 
 /** Policies of the endpoint's namespace that govern `direction` and select it; `external` for externals. */
-function selectingPolicies(prepared: PreparedModel, endpoint: ClusterEndpoint, direction: Direction): readonly CompiledPolicy[] | 'external' {
+function selectingPolicies(prepared: PreparedModel, endpoint: ClusterEndpoint, direction: NetworkPolicyType): readonly CompiledPolicy[] | 'external' {
   if (endpoint.namespace === undefined) return 'external';
   const candidates = prepared.policiesByNamespace.get(endpoint.namespace) ?? [];
   return candidates.filter((policy) => rulesOf(policy, direction) !== undefined && policy.podSelector.matches(endpoint.labels));
@@ -224,7 +221,7 @@ function selectingPolicies(prepared: PreparedModel, endpoint: ClusterEndpoint, d
  * `peerMatches` says whether a rule peer matches the other end.
  */
 function judgeSide(
-  direction: Direction,
+  direction: NetworkPolicyType,
   selecting: readonly CompiledPolicy[] | 'external',
   peerMatches: (peer: CompiledPeer) => boolean,
   port: number,
