@@ -4,6 +4,7 @@
  */
 import { NamespaceIsolationOptionsError } from '@k8s-security-pro/core';
 import { LINT_USAGE, lint } from './commands/lint.js';
+import { GENERATE_USAGE, generate } from './commands/generate.js';
 import { RENDER_USAGE, render } from './commands/render.js';
 import { UsageError, type CommandIo } from './io.js';
 
@@ -17,6 +18,7 @@ interface CommandEntry {
 
 const COMMANDS: Record<string, CommandEntry> = {
   render: { run: render, usage: RENDER_USAGE, summary: 'print the policy set of an environment as YAML' },
+  generate: { run: generate, usage: GENERATE_USAGE, summary: 'write values files and overlays for your own environments' },
   lint: { run: lint, usage: LINT_USAGE, summary: 'check NetworkPolicy manifests for known pitfalls' },
 };
 

@@ -3,7 +3,7 @@ export { banner, JSON_BANNER, REGENERATE_COMMAND, type CommentSyntax } from './b
 export { createTemplateRenderer, type RenderTemplate, type TemplateSources } from './handlebars-env.js';
 export { loadTemplateSources, TEMPLATES_DIR } from './templates-folder.js';
 export { CHART_DIR, CHART_VERSION, renderChart } from './chart/render-chart.js';
-export { chartDefaultValues, chartTestsSchema, chartValuesJsonSchema, mergeHelmValues, validateChartValues } from './chart/chart-values.js';
+export { chartDefaultValues, chartTestsSchema, chartValuesJsonSchema } from './chart/chart-values.js';
 export { chartParameters, type ChartParameter } from './chart/parameters.js';
 export { renderDefaultValues, renderEnvironmentValues } from './chart/values-files.js';
 export { KUSTOMIZE_DIR, renderKustomizeBase, renderKustomizeOverlay } from './kustomize/render-kustomize.js';

@@ -3,13 +3,7 @@
  * hooks, Helm's `global`). Both halves come from zod schemas, so the values schema, values.yaml
  * and the parameters table all derive from one source.
  */
-import {
-  namespaceIsolationOptionsJsonSchema,
-  resolveNamespaceIsolationOptions,
-  validateNamespaceIsolationOptions,
-  formatFieldPath,
-  type OptionsIssue,
-} from '@k8s-security-pro/core';
+import { namespaceIsolationOptionsJsonSchema, resolveNamespaceIsolationOptions } from '@k8s-security-pro/core';
 import { z } from 'zod';
 import { JSON_BANNER } from '../banner.js';
 
@@ -45,9 +39,6 @@ export const chartTestsSchema = z
   })
   .meta({ description: 'In-cluster checks run by `helm test`.' });
 
-/** Keys the chart adds to the core options. */
-const CHART_ONLY_KEYS = ['tests', 'global'] as const;
-
 /** The chart's `values.schema.json`: strict, with a banner in `$comment`. */
 export function chartValuesJsonSchema(): Record<string, unknown> {
   const core = namespaceIsolationOptionsJsonSchema();
@@ -70,37 +61,4 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
 /** The chart's full default values: every option at its default, plus the chart-only keys. */
 export function chartDefaultValues(): Record<string, unknown> {
   return { ...resolveNamespaceIsolationOptions({}), tests: chartTestsSchema.parse({}) };
-}
-
-/**
- * Validates values as Helm would see them (already merged over the defaults), with the same
- * schemas: the core options, and the chart-only keys.
- */
-export function validateChartValues(values: Record<string, unknown>): OptionsIssue[] {
-  const options = Object.fromEntries(Object.entries(values).filter(([key]) => !(CHART_ONLY_KEYS as readonly string[]).includes(key)));
-  const core = validateNamespaceIsolationOptions(options);
-  const issues: OptionsIssue[] = core.ok ? [] : [...core.issues];
-  const tests = chartTestsSchema.safeParse(values.tests ?? {});
-  if (!tests.success) {
-    issues.push(...tests.error.issues.map((issue) => ({ path: formatFieldPath(['tests', ...issue.path]), message: issue.message })));
-  }
-  return issues;
-}
-
-/**
- * Helm's values merge: maps merge key by key, anything else (lists, scalars) replaces, and a
- * `null` deletes the key. Used so what we validate is what `helm install -f` will render.
- */
-export function mergeHelmValues(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (value === null) delete merged[key];
-    else merged[key] = key in base ? mergeHelmValues(base[key], value) : value;
-  }
-  return merged;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

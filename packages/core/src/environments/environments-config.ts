@@ -1,0 +1,105 @@
+/**
+ * Teams' own environments, as read from a config file (`k8s-security generate --config`):
+ *
+ * ```yaml
+ * environments:
+ *   - name: qa
+ *     description: QA namespace
+ *     values: { targetNamespaces: [qa] }
+ * ```
+ *
+ * `values` are deltas over the chart defaults, merged the way Helm merges values files, then
+ * checked by the one options schema; errors name the environment and the key.
+ */
+import { z } from 'zod';
+import { checkNamespaceName } from '../model/kubernetes-names.js';
+import {
+  formatFieldPath,
+  NamespaceIsolationOptionsError,
+  validateNamespaceIsolationOptions,
+  type NamespaceIsolationOptions,
+  type OptionsIssue,
+} from '../options/namespace-isolation-options.js';
+import type { EnvironmentDefinition } from './environments.js';
+
+const environmentSchema = z.strictObject(
+  {
+    name: z.string({ error: 'name must be a string such as "qa"' }).superRefine((name, ctx) => {
+      if (checkNamespaceName(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is not a valid environment name: use lowercase letters, digits and '-', e.g. "qa"` });
+      }
+    }),
+    description: z.string().default(''),
+    differences: z.array(z.string()).default([]),
+    values: z.record(z.string(), z.unknown(), { error: 'values must be a map of chart values, e.g. {targetNamespaces: [qa]}' }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${(issue as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}. Fix: remove it; an environment has "name", "description", "differences" and "values"`
+        : undefined,
+  },
+);
+
+const configSchema = z.strictObject(
+  { environments: z.array(environmentSchema, { error: 'environments must be a list' }).min(1, 'list at least one environment') },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${(issue as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}. Fix: the file has one key, "environments"`
+        : undefined,
+  },
+);
+
+/**
+ * Helm's values merge: maps merge key by key, lists and scalars replace, `null` deletes.
+ * Environments are validated after this merge, so what passes here is what Helm renders.
+ */
+export function mergeHelmValues(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete merged[key];
+    else merged[key] = key in base ? mergeHelmValues(base[key], value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses an environments config (already read from YAML).
+ * @param defaults - the chart's default option values (resolved options), the base of the merge.
+ * @throws {NamespaceIsolationOptionsError} listing every problem with its path, e.g.
+ *   `environments[0].values.allowMonitoring.ports[0].port`.
+ */
+export function parseEnvironmentsConfig(input: unknown, defaults: NamespaceIsolationOptions): EnvironmentDefinition[] {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new NamespaceIsolationOptionsError(
+      parsed.error.issues.map((issue) => ({ path: formatFieldPath(issue.path), message: issue.message })),
+    );
+  }
+  const issues: OptionsIssue[] = [];
+  const seen = new Set<string>();
+  parsed.data.environments.forEach((environment, index) => {
+    if (seen.has(environment.name)) {
+      issues.push({ path: `environments[${index}].name`, message: `"${environment.name}" is defined twice. Fix: give each environment its own name` });
+    }
+    seen.add(environment.name);
+    const merged = mergeHelmValues(defaults, environment.values);
+    const result = validateNamespaceIsolationOptions(merged);
+    if (!result.ok) {
+      issues.push(...result.issues.map((issue) => ({ path: `environments[${index}].values.${issue.path}`, message: issue.message })));
+    }
+  });
+  if (issues.length > 0) throw new NamespaceIsolationOptionsError(issues);
+  return parsed.data.environments.map((environment) => ({
+    name: environment.name,
+    description: environment.description || `Environment ${environment.name}.`,
+    differences: environment.differences,
+    values: environment.values as NamespaceIsolationOptions,
+  }));
+}
