@@ -113,7 +113,10 @@ function annotationsFor(layer: NamespaceIsolationLayer): Record<string, string> 
   });
 }
 
-const DNS_PORTS = [NetworkPolicyPort.udp(53), NetworkPolicyPort.tcp(53)];
+/** DNS on UDP and TCP 53 (pitfall 9). A fresh array per rule: rendered policies share no mutable objects. */
+function dnsPorts(): NetworkPolicyPort[] {
+  return [NetworkPolicyPort.udp(53), NetworkPolicyPort.tcp(53)];
+}
 
 function portsOf(ports: ResolvedNamespaceIsolationOptions['allowMonitoring']['ports']): NetworkPolicyPort[] {
   return ports.map((p) => ({
@@ -180,10 +183,10 @@ const SPEC_BUILDERS: Record<NamespaceIsolationLayerKey, SpecBuilder> = {
 
   denyEgressExceptDns: ({ denyEgressExceptDns: egress }) => {
     const rules: NetworkPolicyEgressRule[] = [
-      { to: [NetworkPolicyPeer.podsInNamespace(egress.dns.namespace, selectorOf(egress.dns.podSelector))], ports: DNS_PORTS },
+      { to: [NetworkPolicyPeer.podsInNamespace(egress.dns.namespace, selectorOf(egress.dns.podSelector))], ports: dnsPorts() },
     ];
     if (egress.nodeLocalDns.enabled) {
-      rules.push({ to: [NetworkPolicyPeer.ipBlock(`${egress.nodeLocalDns.ip}/32`)], ports: DNS_PORTS });
+      rules.push({ to: [NetworkPolicyPeer.ipBlock(`${egress.nodeLocalDns.ip}/32`)], ports: dnsPorts() });
     }
     if (egress.apiServer.enabled) {
       rules.push({ to: egress.apiServer.cidrs.map((cidr) => NetworkPolicyPeer.ipBlock(cidr)), ports: portsOf(egress.apiServer.ports) });
