@@ -112,3 +112,14 @@ export {
   type SideExplanation,
   type Verdict,
 } from './analyzer/reachability.js';
+export {
+  AUDIT_CHECKS,
+  AUDIT_CHECK_LIST,
+  CNI_ENFORCEMENT_NOTE,
+  auditNamespaces,
+  type AuditCheck,
+  type AuditCheckResult,
+  type AuditOptions,
+  type AuditResult,
+  type NamespaceAudit,
+} from './audit/index.js';

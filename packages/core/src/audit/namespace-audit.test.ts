@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../environments/environments.js';
+import { namespaceIsolation } from '../templates/namespace-isolation.js';
+import { AUDIT_CHECK_LIST, CNI_ENFORCEMENT_NOTE, auditNamespaces, type AuditResult } from './namespace-audit.js';
+
+function policy(name: string, namespace: string, spec: Record<string, unknown>) {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec: { podSelector: {}, ...spec } };
+}
+
+function pod(namespace: string, name: string, labels: Record<string, string>, ports: { containerPort: number; protocol?: string; name?: string }[] = []) {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'main', ports }] } };
+}
+
+const dnsTo = [
+  {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  },
+];
+const denyIngress = (namespace: string) => policy('default-deny-ingress', namespace, { policyTypes: ['Ingress'] });
+
+/** `AUD001 pass` style lines for one namespace, in check order. */
+function verdicts(result: AuditResult, namespace: string): string[] {
+  const audit = result.namespaces.find((entry) => entry.namespace === namespace);
+  if (!audit) throw new Error(`${namespace} was not audited`);
+  return audit.checks.map((check) => `${check.checkId} ${check.passed ? 'pass' : 'fail'}`);
+}
+
+function checkOf(result: AuditResult, namespace: string, checkId: string) {
+  const found = result.namespaces.find((entry) => entry.namespace === namespace)?.checks.find((check) => check.checkId === checkId);
+  if (!found) throw new Error(`no ${checkId} for ${namespace}`);
+  return found;
+}
+
+describe('auditNamespaces on the generated policy set', () => {
+  for (const environment of ENVIRONMENTS) {
+    it(`passes every check in the ${environment.name} environment`, () => {
+      const result = auditNamespaces(namespaceIsolation(environment.values));
+      expect(result.namespaces.map((entry) => entry.namespace)).toEqual(environment.values.targetNamespaces);
+      for (const namespace of environment.values.targetNamespaces ?? []) {
+        expect(verdicts(result, namespace)).toEqual(AUDIT_CHECK_LIST.map((check) => `${check.id} pass`));
+      }
+    });
+  }
+
+  it('names the policies behind each verdict', () => {
+    const result = auditNamespaces(namespaceIsolation({ targetNamespaces: ['shop'] }));
+    expect(checkOf(result, 'shop', 'AUD001').policies).toContain('shop/default-deny-ingress');
+    expect(checkOf(result, 'shop', 'AUD002').policies).toContain('shop/deny-egress-except-dns');
+    expect(checkOf(result, 'shop', 'AUD003').policies).toEqual(['shop/allow-same-namespace']);
+    expect(checkOf(result, 'shop', 'AUD004').policies).toEqual(['shop/deny-egress-except-dns']);
+  });
+
+  it('lists the specific pods of other namespaces that can reach it, on their ports', () => {
+    const objects = [
+      ...namespaceIsolation({ targetNamespaces: ['shop'] }),
+      pod('monitoring', 'prometheus-0', { 'app.kubernetes.io/name': 'prometheus' }),
+      pod('monitoring', 'grafana-0', { app: 'grafana' }),
+      pod('kube-system', 'coredns-1', { 'k8s-app': 'kube-dns' }, [{ containerPort: 53, protocol: 'UDP', name: 'dns' }]),
+    ];
+    const result = auditNamespaces(objects);
+    expect(verdicts(result, 'shop')).toEqual(AUDIT_CHECK_LIST.map((check) => `${check.id} pass`));
+    const reach = checkOf(result, 'shop', 'AUD005');
+    expect(reach.message).toContain('monitoring/prometheus-0 (TCP 9090)');
+    expect(reach.message).not.toContain('grafana');
+    expect(reach.policies).toEqual(['shop/allow-monitoring']);
+    expect(checkOf(result, 'shop', 'AUD004').message).toContain('kube-system/coredns-1');
+    expect(result.notes.some((note) => note.includes('no DNS pods'))).toBe(false);
+  });
+});
+
+describe('auditNamespaces semantics', () => {
+  it('fails default deny for an allow-all policy, although a policy exists (what CIS 5.3.2 scanners miss)', () => {
+    const result = auditNamespaces([policy('allow-all', 'shop', { policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] })]);
+    expect(verdicts(result, 'shop')).toEqual(['AUD001 fail', 'AUD002 fail', 'AUD003 pass', 'AUD004 fail', 'AUD005 fail']);
+    expect(checkOf(result, 'shop', 'AUD001')).toMatchObject({ severity: 'error', policies: ['shop/allow-all'] });
+    expect(checkOf(result, 'shop', 'AUD001').message).toContain('allowed by shop/allow-all ingress[0]');
+  });
+
+  it('fails default deny when the deny policy selects only some labels, since a new pod is not covered', () => {
+    const result = auditNamespaces([policy('deny-web', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] })]);
+    expect(checkOf(result, 'shop', 'AUD001').passed).toBe(false);
+    expect(checkOf(result, 'shop', 'AUD001').message).toContain('not isolated for ingress');
+  });
+
+  it('fails intra-namespace traffic when ingress is denied and nothing allows the namespace', () => {
+    const result = auditNamespaces([denyIngress('shop')]);
+    expect(verdicts(result, 'shop')).toEqual(['AUD001 pass', 'AUD002 fail', 'AUD003 fail', 'AUD004 fail', 'AUD005 pass']);
+  });
+
+  it('fails intra-namespace traffic when egress is isolated without the egress mirror', () => {
+    const objects = [
+      denyIngress('shop'),
+      policy('allow-same-namespace', 'shop', { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] }),
+      policy('deny-egress', 'shop', { policyTypes: ['Egress'], egress: [{ to: dnsTo, ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] }),
+    ];
+    const result = auditNamespaces(objects);
+    expect(verdicts(result, 'shop')).toEqual(['AUD001 pass', 'AUD002 pass', 'AUD003 fail', 'AUD004 pass', 'AUD005 pass']);
+    expect(checkOf(result, 'shop', 'AUD003').message).toContain('egress denied (isolated by shop/deny-egress)');
+  });
+
+  it('fails DNS on UDP-only rules and on ports-only rules', () => {
+    const udpOnly = auditNamespaces([policy('dns', 'shop', { policyTypes: ['Egress'], egress: [{ to: dnsTo, ports: [{ protocol: 'UDP', port: 53 }] }] })]);
+    expect(checkOf(udpOnly, 'shop', 'AUD004')).toMatchObject({ passed: false, policies: ['shop/dns'] });
+    expect(checkOf(udpOnly, 'shop', 'AUD004').message).toMatch(/^TCP 53 to kube-system\/k8s-security-audit-dns is denied/);
+
+    const portsOnly = auditNamespaces([policy('dns', 'shop', { policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] })]);
+    expect(checkOf(portsOnly, 'shop', 'AUD004').passed).toBe(false);
+    expect(checkOf(portsOnly, 'shop', 'AUD004').message).toContain('port 53 is open beyond the DNS pods, to another namespace on UDP 53');
+    expect(checkOf(portsOnly, 'shop', 'AUD004').message).toContain('203.0.113.53 on TCP 53');
+  });
+
+  it('fails cross-namespace reach for an empty namespaceSelector', () => {
+    const objects = [
+      denyIngress('shop'),
+      policy('allow-prometheus', 'shop', { policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 9090 }] }] }),
+    ];
+    const result = auditNamespaces(objects);
+    expect(checkOf(result, 'shop', 'AUD001').passed).toBe(true);
+    const reach = checkOf(result, 'shop', 'AUD005');
+    expect(reach.passed).toBe(false);
+    expect(reach.message).toContain('any pod in k8s-security-audit-elsewhere (TCP 9090)');
+    expect(reach.policies).toEqual(['shop/allow-prometheus']);
+  });
+});
+
+describe('auditNamespaces scope', () => {
+  const objects = [denyIngress('shop'), denyIngress('kube-system'), denyIngress('legacy')];
+
+  it('leaves system namespaces out with the reason, and adds the CIS 5.3.1 note', () => {
+    const result = auditNamespaces(objects);
+    expect(result.namespaces.map((entry) => entry.namespace)).toEqual(['legacy', 'shop']);
+    expect(result.skipped).toEqual([{ namespace: 'kube-system', reason: expect.stringContaining('system namespace') }]);
+    expect(result.notes).toContain(CNI_ENFORCEMENT_NOTE);
+  });
+
+  it('audits what include names, even a system namespace or one absent from the input, and drops what exclude names', () => {
+    const result = auditNamespaces(objects, { include: ['kube-system', 'empty'], exclude: ['legacy'] });
+    expect(result.namespaces.map((entry) => entry.namespace)).toEqual(['empty', 'kube-system', 'shop']);
+    expect(result.skipped).toEqual([{ namespace: 'legacy', reason: 'excluded by --exclude' }]);
+    expect(verdicts(result, 'empty')[0]).toBe('AUD001 fail');
+  });
+
+  it('maps the checks to the catalog controls', () => {
+    expect(Object.fromEntries(AUDIT_CHECK_LIST.map((check) => [check.id, check.controls]))).toEqual({
+      AUD001: ['CIS 5.3.2', 'MITRE T1021', 'MITRE T1046'],
+      AUD002: ['CIS 5.3.2', 'MITRE T1021'],
+      AUD003: [],
+      AUD004: ['CIS 5.3.2'],
+      AUD005: ['MITRE T1021', 'MITRE T1046'],
+    });
+  });
+});
