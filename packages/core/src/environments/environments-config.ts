@@ -92,7 +92,13 @@ export function parseEnvironmentsConfig(input: unknown, defaults: NamespaceIsola
     const merged = mergeHelmValues(defaults, environment.values);
     const result = validateNamespaceIsolationOptions(merged);
     if (!result.ok) {
-      issues.push(...result.issues.map((issue) => ({ path: `environments[${index}].values.${issue.path}`, message: issue.message })));
+      const prefix = `environments[${index}].values`;
+      issues.push(
+        ...result.issues.map((issue) => ({
+          path: issue.path === formatFieldPath([]) ? prefix : issue.path.startsWith('[') ? `${prefix}${issue.path}` : `${prefix}.${issue.path}`,
+          message: issue.message,
+        })),
+      );
     }
   });
   if (issues.length > 0) throw new NamespaceIsolationOptionsError(issues);
