@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The end-to-end suites share one machine's CPU with a kube-apiserver and etcd per file, so
+ * files run one after another; each file starts and stops its own control plane.
+ */
+export default defineConfig({
+  test: {
+    include: ['src/**/*.e2e.ts'],
+    environment: 'node',
+    update: false,
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 60_000,
+  },
+});
