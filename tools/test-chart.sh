@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Chart tests: `helm lint --strict` with values.yaml and with each values-<env>.yaml, then the
+# hand-written helm-unittest suites in charts/k8s-security/tests/.
+#
+# Usage: tools/test-chart.sh [--update-snapshots]
+#   (npm run test:chart / npm run snapshots:update)
+#
+# Snapshots (charts/k8s-security/tests/__snapshot__/) change only with --update-snapshots.
+# helm-unittest silently writes a snapshot that is missing, so a plain run checks afterwards
+# that the snapshot directory matches what git has committed: a new or changed snapshot fails
+# the run, and the files the run wrote are put back as they were, so a check never updates
+# snapshots behind the reviewer's back.
+#
+# The last line of output is always the summary: `helm-unittest: N passed, M failed`
+# (M counts failed and errored tests), unless helm-unittest stopped before printing its own.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+chart=charts/k8s-security
+snapshots=$chart/tests/__snapshot__
+
+update=false
+case "${1:-}" in
+  "") ;;
+  --update-snapshots) update=true ;;
+  -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) printf 'test-chart: unknown argument "%s". Usage: tools/test-chart.sh [--update-snapshots]\n' "$1" >&2; exit 2 ;;
+esac
+[[ $# -le 1 ]] || { printf 'test-chart: too many arguments. Usage: tools/test-chart.sh [--update-snapshots]\n' >&2; exit 2; }
+
+eval "$(bash tools/install-tools.sh --print-env | sed 's/^/export /')"
+
+die() { printf 'test-chart: error: %s\n' "$*" >&2; exit 1; }
+command -v helm >/dev/null 2>&1 || die "helm is not on PATH. Fix: run 'bash tools/install-tools.sh' (or 'npm test', which runs it)."
+helm unittest --help >/dev/null 2>&1 || die "the helm-unittest plugin is missing from HELM_PLUGINS=$HELM_PLUGINS. Fix: run 'bash tools/install-tools.sh'."
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 || die "not a git checkout: the snapshot check compares $snapshots with git."
+
+status=0
+
+# ---- helm lint --strict, once per values file -------------------------------------------------
+printf '==> helm lint --strict %s (values.yaml)\n' "$chart"
+helm lint --strict "$chart" || status=1
+for values in "$chart"/values-*.yaml; do
+  [[ -e "$values" ]] || continue
+  printf '==> helm lint --strict %s -f %s\n' "$chart" "$values"
+  helm lint --strict "$chart" -f "$values" || status=1
+done
+
+# ---- helm-unittest ---------------------------------------------------------------------------
+work=$(mktemp -d)
+restore_snapshots() { :; }
+cleanup() { restore_snapshots; rm -rf "$work"; }
+trap cleanup EXIT
+
+args=(unittest --strict)
+if $update; then
+  args+=(-u)
+else
+  # Keep a copy, so the files a checking run writes can be put back (see the header).
+  had_snapshots=false
+  if [[ -d "$snapshots" ]]; then
+    had_snapshots=true
+    cp -R "$snapshots" "$work/snapshot-before"
+  fi
+  restore_snapshots() {
+    rm -rf "$snapshots"
+    if $had_snapshots; then cp -R "$work/snapshot-before" "$snapshots"; fi
+    restore_snapshots() { :; }
+  }
+fi
+
+printf '==> helm %s %s\n' "${args[*]}" "$chart"
+unittest_status=0
+helm "${args[@]}" "$chart" 2>&1 | tee "$work/unittest.log" || unittest_status=$?
+[[ $unittest_status -eq 0 ]] || status=1
+
+# ---- snapshots must match what is committed --------------------------------------------------
+if ! $update; then
+  changed=$(git status --porcelain --untracked-files=all -- "$snapshots")
+  if [[ -n "$changed" ]]; then
+    status=1
+    {
+      printf '\ntest-chart: error: snapshots in %s are new or differ from the committed ones:\n' "$snapshots"
+      printf '%s\n' "$changed" | sed 's/^/  /'
+      printf 'A check never updates snapshots. Fix: run `npm run snapshots:update`, review the diff\n'
+      printf '(git diff -- %s), and commit the snapshots with the change that caused them.\n' "$snapshots"
+    } >&2
+  fi
+  restore_snapshots
+fi
+
+# ---- summary ---------------------------------------------------------------------------------
+# helm-unittest ends with e.g. "Tests:       2 failed, 1 errored, 85 passed, 88 total".
+tests_line=$(sed 's/\x1b\[[0-9;]*m//g' "$work/unittest.log" | grep -E '^Tests:' | tail -n 1 || true)
+if [[ -z "$tests_line" ]]; then
+  die "helm-unittest stopped before its summary (exit status $unittest_status); see its output above."
+fi
+count() { printf '%s\n' "$tests_line" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || echo 0; }
+passed=$(count passed)
+failed=$(( $(count failed) + $(count errored) ))
+if [[ $unittest_status -ne 0 && $failed -eq 0 ]]; then
+  printf 'test-chart: error: helm-unittest exited with status %s (a suite could not be loaded?); see its output above.\n' "$unittest_status" >&2
+fi
+printf 'helm-unittest: %d passed, %d failed\n' "$passed" "$failed"
+exit "$status"
