@@ -346,14 +346,34 @@ describe('namespaceIsolationOptionsJsonSchema', () => {
   });
 
   it('bounds port numbers to 1-65535 and protocols to upper case, as Helm validates with this schema alone', () => {
-    const ports = nodes.filter(([path]) => /\/properties\/(port\/anyOf\/0|endPort)$/.test(path));
-    expect(ports.length).toBeGreaterThanOrEqual(8);
+    const ports = nodes.filter(([path, node]) => /\/properties\/(port\/anyOf\/0|port|endPort)$/.test(path) && node.type !== 'string');
+    // port and endPort in each of the four port lists: controller, monitoring, apiServer, allowedEgress.
+    expect(ports).toHaveLength(8);
     for (const [path, node] of ports) {
       expect(node, path).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 });
     }
     for (const [path, node] of nodes.filter(([p]) => p.endsWith('/properties/protocol'))) {
       expect(node.enum, path).toEqual(['TCP', 'UDP', 'SCTP']);
     }
+  });
+
+  it('allows only port numbers towards CIDRs (allowedEgress, apiServer), where a port name can never match', () => {
+    const egress = (schema.properties as Record<string, JsonSchemaNode>).denyEgressExceptDns!.properties as Record<string, JsonSchemaNode>;
+    const apiPort = ((egress.apiServer!.properties as Record<string, JsonSchemaNode>).ports!.items as JsonSchemaNode).properties as Record<string, JsonSchemaNode>;
+    const allowedItem = (egress.allowedEgress!.items as JsonSchemaNode).properties as Record<string, JsonSchemaNode>;
+    const allowedPort = (allowedItem.ports!.items as JsonSchemaNode).properties as Record<string, JsonSchemaNode>;
+    for (const portSchema of [apiPort.port!, allowedPort.port!]) {
+      expect(portSchema).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 });
+      expect(portSchema).not.toHaveProperty('anyOf');
+    }
+  });
+
+  it('checks the NodeLocal DNS address is a dotted IPv4 address', () => {
+    const egress = (schema.properties as Record<string, JsonSchemaNode>).denyEgressExceptDns!.properties as Record<string, JsonSchemaNode>;
+    const ip = (egress.nodeLocalDns!.properties as Record<string, JsonSchemaNode>).ip!;
+    const pattern = new RegExp(ip.pattern as string);
+    expect(['169.254.20.10', '169.254.25.10', '10.0.0.1'].every((text) => pattern.test(text))).toBe(true);
+    expect(['169.254.20.256', 'fd00::10', '169.254.20.10/32', '169.254.20'].some((text) => pattern.test(text))).toBe(false);
   });
 
   it('requires at least one target namespace and one metrics port', () => {

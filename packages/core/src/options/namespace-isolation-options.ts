@@ -84,9 +84,15 @@ function checkedString(check: (value: string) => string | undefined, jsonPattern
 
 const namespaceName = checkedString(checkNamespaceName, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).meta({
   description: 'A namespace name (RFC 1123 label).',
+  maxLength: 63,
 });
 
-const cidr = checkedString(checkCidr, /^[0-9a-fA-F:.]+\/[0-9]{1,3}$/).meta({
+const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4_PATTERN = `${IPV4_OCTET}(\\.${IPV4_OCTET}){3}`;
+const cidr = checkedString(
+  checkCidr,
+  new RegExp(`^(${IPV4_PATTERN}/(3[0-2]|[12]?[0-9])|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$`),
+).meta({
   description: 'An IPv4 or IPv6 network in CIDR notation, with no host bits set.',
 });
 
@@ -128,6 +134,15 @@ const labelSelectorRequirement = strictObject({
       message: `operator "${requirement.operator}" takes no values. Fix: remove values`,
     });
   }
+}).meta({
+  // The superRefine above, for Helm.
+  allOf: [
+    {
+      if: { properties: { operator: { enum: ['In', 'NotIn'] } } },
+      then: { required: ['values'], properties: { values: { minItems: 1 } } },
+    },
+    { if: { properties: { operator: { enum: ['Exists', 'DoesNotExist'] } } }, then: { not: { required: ['values'] } } },
+  ],
 });
 
 /**
@@ -152,18 +167,69 @@ const podSelector = strictObject({
       });
     }
   })
-  .meta({ description: 'Pod label selector (matchLabels and/or matchExpressions); must not be empty.' });
+  .meta({
+    description: 'Pod label selector (matchLabels and/or matchExpressions); must not be empty.',
+    // The superRefine above, for Helm: at least one label or expression.
+    anyOf: [
+      { required: ['matchLabels'], properties: { matchLabels: { minProperties: 1 } } },
+      { required: ['matchExpressions'], properties: { matchExpressions: { minItems: 1 } } },
+    ],
+  });
 
-const port = strictObject({
-  port: z
-    .union([
-      z
-        .number({ error: 'port must be a number or a port name' })
-        .int('port must be a whole number')
-        .min(1, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
-        .max(65535, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` }),
-      z.string(),
-    ], {
+const PROTOCOL_FIELD = z
+  .enum(NETWORK_POLICY_PROTOCOLS as [string, ...string[]], {
+    error: 'protocol must be "TCP", "UDP" or "SCTP" (upper case)',
+  })
+  .default('TCP')
+  .meta({ description: 'TCP, UDP or SCTP.' });
+
+const END_PORT_FIELD = z
+  .number({ error: 'endPort must be a number' })
+  .int('endPort must be a whole number')
+  .min(1, { error: (issue) => `endPort ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
+  .max(65535, { error: (issue) => `endPort ${String(issue.input)} is above 65535. Fix: use at most 65535` })
+  .optional()
+  .meta({ description: 'Last port of a range starting at the numeric `port` (Kubernetes 1.25+).' });
+
+/** A port number, 1-65535, with messages that name the bad value. */
+function portNumber(typeError: string | ((issue: { input?: unknown }) => string)) {
+  return z
+    .number({ error: typeError })
+    .int({ error: (issue) => `port ${String(issue.input)} is not a whole number. Fix: use a port from 1 to 65535` })
+    .min(1, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
+    .max(65535, { error: (issue) => `port ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` });
+}
+
+/** One ports entry, with `portField` deciding whether container port names are allowed. */
+function portEntry<PortField extends z.ZodType>(portField: PortField) {
+  return strictObject({ port: portField, protocol: PROTOCOL_FIELD, endPort: END_PORT_FIELD }).superRefine((entry, ctx) => {
+    const value = (entry as { port?: number | string }).port;
+    if (typeof value === 'string') {
+      const problem = checkPortName(value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['port'], message: problem });
+    }
+    if (entry.endPort !== undefined) {
+      if (typeof value !== 'number') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endPort'],
+          message: 'endPort needs a numeric port to start the range. Fix: set port to a number, or remove endPort',
+        });
+      } else if (entry.endPort < value) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endPort'],
+          message: `endPort ${entry.endPort} is below port ${value}. Fix: set endPort to ${value} or more`,
+        });
+      }
+    }
+  });
+}
+
+/** A port on a destination pod: a number or the name of one of its container ports. */
+const port = portEntry(
+  z
+    .union([portNumber('port must be a number or a port name'), z.string().meta({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$', maxLength: 15 })], {
       // Without this, a port that fits neither branch (1.5, true) reports zod's bare "Invalid input".
       error: (issue) =>
         typeof issue.input === 'number'
@@ -172,46 +238,12 @@ const port = strictObject({
     })
     .optional()
     .meta({ description: 'Container port number (1-65535) or name. Omitted: every port of the protocol.' }),
-  protocol: z
-    .enum(NETWORK_POLICY_PROTOCOLS as [string, ...string[]], {
-      error: 'protocol must be "TCP", "UDP" or "SCTP" (upper case)',
-    })
-    .default('TCP')
-    .meta({ description: 'TCP, UDP or SCTP.' }),
-  endPort: z
-    .number({ error: 'endPort must be a number' })
-    .int('endPort must be a whole number')
-    .min(1, { error: (issue) => `endPort ${String(issue.input)} is outside 1-65535. Fix: use a port from 1 to 65535` })
-    .max(65535, { error: (issue) => `endPort ${String(issue.input)} is above 65535. Fix: use at most 65535` })
-    .optional()
-    .meta({ description: 'Last port of a range starting at the numeric `port` (Kubernetes 1.25+).' }),
-}).superRefine((entry, ctx) => {
-  if (typeof entry.port === 'string') {
-    const problem = checkPortName(entry.port);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['port'], message: problem });
-  }
-  if (entry.endPort !== undefined) {
-    if (typeof entry.port !== 'number') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endPort'],
-        message: 'endPort needs a numeric port to start the range. Fix: set port to a number, or remove endPort',
-      });
-    } else if (entry.endPort < entry.port) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endPort'],
-        message: `endPort ${entry.endPort} is below port ${entry.port}. Fix: set endPort to ${entry.port} or more`,
-      });
-    }
-  }
-});
-
-const portList = z.array(port);
+);
 
 /**
  * Named ports resolve against the destination pod's container ports, so a named port never
- * matches an ipBlock destination (pitfall 6): egress rules to CIDRs need numbers.
+ * matches an ipBlock destination (pitfall 6): egress rules to CIDRs need numbers. The JSON
+ * Schema says so too, so Helm refuses a named port there as well.
  */
 function namedPortMessage(name: string): string {
   return (
@@ -220,19 +252,29 @@ function namedPortMessage(name: string): string {
   );
 }
 
+/** A port on an ipBlock destination: numbers only. */
+const ipBlockPort = portEntry(
+  portNumber((issue) =>
+    typeof issue.input === 'string'
+      ? namedPortMessage(issue.input)
+      : `port must be a number from 1 to 65535, got ${describeValue(issue.input)}`,
+  )
+    .optional()
+    .meta({ description: 'Destination port number (1-65535); a CIDR has no container port names. Omitted: every port of the protocol.' }),
+);
+
+const portList = z.array(port);
+const ipBlockPortList = z.array(ipBlockPort);
+
+
 /** An ipBlock: `cidr` minus `except`, where every `except` must lie strictly inside `cidr`. */
 const cidrRule = strictObject({
   cidr: cidr.meta({ description: 'Destination network.' }),
   except: z.array(cidr).default([]).meta({ description: 'Sub-ranges of `cidr` to leave out.' }),
-  ports: portList.min(1, 'give at least one port, so the rule is not open on every port').meta({
+  ports: ipBlockPortList.min(1, 'give at least one port, so the rule is not open on every port').meta({
     description: 'Destination ports.',
   }),
 }).superRefine((rule, ctx) => {
-  rule.ports.forEach((entry, index) => {
-    if (typeof entry.port === 'string') {
-      ctx.addIssue({ code: 'custom', path: ['ports', index, 'port'], message: namedPortMessage(entry.port) });
-    }
-  });
   const outer = parseCidr(rule.cidr);
   if (!outer) return;
   rule.except.forEach((text, index) => {
@@ -334,7 +376,10 @@ export const namespaceIsolationOptionsSchema = strictObject({
               if (problem) ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 address. Fix: use e.g. "169.254.20.10"` });
             })
             .default('169.254.20.10')
-            .meta({ description: 'NodeLocal DNSCache link-local IPv4 address.' }),
+            .meta({
+              description: 'NodeLocal DNSCache link-local IPv4 address.',
+              pattern: '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$',
+            }),
         },
         'Opt-in: NodeLocal DNSCache.',
       ),
@@ -346,7 +391,7 @@ export const namespaceIsolationOptionsSchema = strictObject({
           cidrs: z.array(cidr).default([]).meta({
             description: 'API server endpoint CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes).',
           }),
-          ports: portList.min(1, 'list the API server port, e.g. [{port: 6443}]').default([{ port: 6443, protocol: 'TCP' }]).meta({
+          ports: ipBlockPortList.min(1, 'list the API server port, e.g. [{port: 6443}]').default([{ port: 6443, protocol: 'TCP' }]).meta({
             description: 'API server endpoint ports, after DNAT (6443; k3s 6444).',
           }),
         },
@@ -390,15 +435,6 @@ export const namespaceIsolationOptionsSchema = strictObject({
           'Fix: list the API server endpoint CIDRs, e.g. ["10.0.0.10/32"]',
       });
     }
-    api.ports.forEach((entry, index) => {
-      if (typeof entry.port === 'string') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['denyEgressExceptDns', 'apiServer', 'ports', index, 'port'],
-          message: namedPortMessage(entry.port),
-        });
-      }
-    });
   })
   .meta({
     title: 'NamespaceIsolationOptions',
