@@ -3,6 +3,7 @@
  * expected failure into one line on stderr with a non-zero exit code.
  */
 import { NamespaceIsolationOptionsError } from '@k8s-security-pro/core';
+import { AUDIT_USAGE, audit } from './commands/audit.js';
 import { LINT_USAGE, lint } from './commands/lint.js';
 import { GENERATE_USAGE, generate } from './commands/generate.js';
 import { RENDER_USAGE, render } from './commands/render.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   render: { run: render, usage: RENDER_USAGE, summary: 'print the policy set of an environment as YAML' },
   generate: { run: generate, usage: GENERATE_USAGE, summary: 'write values files and overlays for your own environments' },
   lint: { run: lint, usage: LINT_USAGE, summary: 'check NetworkPolicy manifests for known pitfalls' },
+  audit: { run: audit, usage: AUDIT_USAGE, summary: 'check namespaces for real default-deny semantics (CIS 5.3.2)' },
 };
 
 function mainUsage(): string {

@@ -1,0 +1,207 @@
+import { readFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+import { sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
+
+async function run(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd });
+  return { code, stdout, stderr };
+}
+
+const FIXTURES = fileURLToPath(new URL('./audit-fixtures/', import.meta.url));
+const RECORDED: Record<string, string> = {
+  '/api/v1/namespaces': 'namespaces.json',
+  '/api/v1/pods': 'pods.json',
+  '/apis/networking.k8s.io/v1/networkpolicies': 'networkpolicies.json',
+};
+/** Pages the fake server returns, whatever limit the client asks for: exercises `continue`. */
+const PAGE = 2;
+const TOKEN = 'audit-token';
+
+/** A stand-in API server on 127.0.0.1 that answers the three list calls from recorded responses. */
+function startFakeApiServer(requests: string[]): Promise<Server> {
+  const server = createServer((request: IncomingMessage, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    requests.push(`${request.method} ${url.pathname}${url.searchParams.has('continue') ? ` continue=${url.searchParams.get('continue')}` : ''}`);
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.headers.authorization !== `Bearer ${TOKEN}`) {
+      return send(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    }
+    const fixture = RECORDED[url.pathname];
+    if (request.method !== 'GET' || !fixture) return send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'not found', code: 404 });
+    const list = JSON.parse(readFileSync(`${FIXTURES}${fixture}`, 'utf8')) as { items: unknown[]; metadata: Record<string, unknown> };
+    const start = Number(url.searchParams.get('continue') ?? '0');
+    const items = list.items.slice(start, start + PAGE);
+    const next = start + PAGE < list.items.length ? String(start + PAGE) : undefined;
+    return send(200, { ...list, items, metadata: { ...list.metadata, ...(next ? { continue: next } : {}) } });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function kubeconfig(server: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+  - name: fake
+    cluster:
+      server: ${server}
+      # client-node speaks plain HTTP only with this set; the fake server has no TLS.
+      insecure-skip-tls-verify: true
+users:
+  - name: auditor
+    user:
+      token: ${TOKEN}
+  - name: stranger
+    user:
+      token: wrong
+contexts:
+  - name: fake
+    context: { cluster: fake, user: auditor }
+  - name: denied
+    context: { cluster: fake, user: stranger }
+current-context: fake
+`;
+}
+
+let dir: string;
+let server: Server;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'k8s-security-audit-'));
+  for (const environment of ENVIRONMENTS) {
+    mkdirSync(path.join(dir, 'generated', environment.name), { recursive: true });
+    writeFileSync(path.join(dir, 'generated', environment.name, 'policies.yaml'), toYamlStream(namespaceIsolation(environment.values)));
+  }
+  writeFileSync(
+    path.join(dir, 'allow-all.yaml'),
+    toYamlStream([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all', namespace: 'legacy' }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] } }]),
+  );
+  writeFileSync(
+    path.join(dir, 'bad-cidr.yaml'),
+    toYamlStream([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'legacy' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1' } }] }] } }]),
+  );
+  server = await startFakeApiServer(requests);
+  const { port } = server.address() as AddressInfo;
+  writeFileSync(path.join(dir, 'kubeconfig.yaml'), kubeconfig(`http://127.0.0.1:${port}`));
+  writeFileSync(path.join(dir, 'kubeconfig-down.yaml'), kubeconfig('http://127.0.0.1:1'));
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('k8s-security audit PATH...', () => {
+  it('passes the generated policy set of every environment with exit code 0', async () => {
+    const { code, stdout, stderr } = await run(['audit', 'generated'], dir);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/k8s-security audit: 3 namespaces checked, no failures, 15 checks passed\n$/);
+    expect(stdout.trimEnd().split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+
+  it('fails an allow-all namespace with exit code 1, naming the policy', async () => {
+    const { code, stdout } = await run(['audit', 'allow-all.yaml'], dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain('ERROR   AUD001 legacy');
+    expect(stdout).toContain('policies: legacy/allow-all');
+  });
+
+  it('exits 0 for warnings-only failures under --fail-on error, and 1 for errors', async () => {
+    const objects = [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }];
+    writeFileSync(path.join(dir, 'deny-only.yaml'), toYamlStream(objects));
+    expect((await run(['audit', 'deny-only.yaml', '--fail-on', 'error'], dir)).code).toBe(0);
+    expect((await run(['audit', 'deny-only.yaml'], dir)).code).toBe(1);
+    expect((await run(['audit', 'allow-all.yaml', '--fail-on', 'none'], dir)).code).toBe(0);
+  });
+
+  it('prints every format: JSON, SARIF with pass and fail results, JUnit that parses, Markdown', async () => {
+    const json = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'json'], dir)).stdout);
+    expect(json.subjects).toEqual(['legacy', 'production']);
+    expect(json.results).toHaveLength(10);
+    expect(json.rules[0]).toMatchObject({ id: 'AUD001', tags: ['CIS 5.3.2', 'MITRE T1021', 'MITRE T1046'] });
+
+    const sarif = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'sarif'], dir)).stdout);
+    expect(sarifStructureProblems(sarif)).toEqual([]);
+    const kinds = sarif.runs[0].results.map((r: { kind: string }) => r.kind);
+    expect(kinds.filter((k: string) => k === 'pass')).toHaveLength(json.results.filter((r: { status: string }) => r.status === 'pass').length);
+
+    const junit = (await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'junit'], dir)).stdout;
+    expect(xmlWellFormednessProblem(junit)).toBeUndefined();
+    expect(junit).toContain('<testsuite name="production" tests="5" failures="0"');
+
+    const markdown = (await run(['audit', 'allow-all.yaml', '--format', 'markdown'], dir)).stdout;
+    expect(markdown).toContain('| error | AUD001 default-deny-ingress | legacy |');
+  });
+
+  it('leaves system namespaces out with the reason, unless --include names them', async () => {
+    const kubeSystemDeny = [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'kube-system' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }];
+    writeFileSync(path.join(dir, 'kube-system.yaml'), toYamlStream(kubeSystemDeny));
+    const skipped = await run(['audit', 'kube-system.yaml', 'generated/prod'], dir);
+    expect(skipped.stdout).toContain('note: kube-system not audited: system namespace');
+    const included = JSON.parse((await run(['audit', 'kube-system.yaml', '--include', 'kube-system', '--format', 'json'], dir)).stdout);
+    expect(included.subjects).toEqual(['kube-system']);
+  });
+});
+
+describe('k8s-security audit --kubeconfig', () => {
+  it('lists namespaces, pods and policies read-only, page by page, and audits the cluster', async () => {
+    requests.length = 0;
+    const { code, stdout, stderr } = await run(['audit', '--kubeconfig', 'kubeconfig.yaml', '--format', 'json'], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
+    expect(requests).toContain('GET /api/v1/pods continue=4');
+    const report = JSON.parse(stdout);
+    expect(report.subjects).toEqual(['default', 'ingress-nginx', 'legacy', 'monitoring', 'production']);
+    const production = report.results.filter((r: { subject: string }) => r.subject === 'production');
+    expect(production.map((r: { ruleId: string; status: string }) => `${r.ruleId} ${r.status}`)).toEqual([
+      'AUD001 pass',
+      'AUD002 pass',
+      'AUD003 pass',
+      'AUD004 pass',
+      'AUD005 pass',
+    ]);
+    expect(production[3].message).toContain('kube-system/coredns-5d78c9869d-4hjx2');
+    expect(production[4].message).toContain('ingress-nginx/ingress-nginx-controller-7d9f8c6b5-x2kqp (TCP 47123, TCP 8080, TCP 9090)');
+    expect(production[4].message).toContain('monitoring/prometheus-k8s-0 (TCP 9090)');
+    const legacy = report.results.find((r: { subject: string; ruleId: string }) => r.subject === 'legacy' && r.ruleId === 'AUD001');
+    expect(legacy).toMatchObject({ status: 'fail', policies: ['legacy/allow-all-ingress'] });
+    expect(report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^source: context fake \(http:\/\/127\.0\.0\.1:\d+\)$/), expect.stringContaining('kube-system not audited')]));
+  });
+
+  it('honours --exclude, so the clean namespace alone exits 0', async () => {
+    const { code } = await run(['audit', '--kubeconfig', 'kubeconfig.yaml', '--exclude', 'default,ingress-nginx', '--exclude', 'legacy,monitoring'], dir);
+    expect(code).toBe(0);
+  });
+
+  const errorCases: [string, string[], RegExp][] = [
+    ['no input', ['audit'], /audit needs files or a cluster/],
+    ['files and a cluster together', ['audit', 'generated', '--kubeconfig', 'kubeconfig.yaml'], /either files or a cluster/],
+    ['--context without --kubeconfig', ['audit', 'generated', '--context', 'fake'], /--context needs --kubeconfig/],
+    ['a missing kubeconfig', ['audit', '--kubeconfig', 'nope.yaml'], /cannot read kubeconfig nope\.yaml: no such file/],
+    ['an unknown context', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'prod'], /--context "prod" is not in kubeconfig\.yaml: it has fake, denied/],
+    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(audit needs list/],
+    ['an unreachable server', ['audit', '--kubeconfig', 'kubeconfig-down.yaml'], /cannot list namespaces from http:\/\/127\.0\.0\.1:1: /],
+    ['a policy the analyzer cannot read', ['audit', 'bad-cidr.yaml'], /NetworkPolicy legacy\/x: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: .*did you mean "10\.0\.0\.1\/32"/],
+    ['an unknown format', ['audit', 'generated', '--format', 'html'], /--format "html" is not a format/],
+  ];
+  for (const [what, args, message] of errorCases) {
+    it(`prints one line and exits 2 on ${what}`, async () => {
+      const { code, stdout, stderr } = await run(args, dir);
+      expect(stderr).toMatch(message);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

@@ -1,0 +1,102 @@
+/** `k8s-security audit`: semantic default-deny audit of namespaces, from manifests or a live cluster. */
+import { parseArgs } from 'node:util';
+import { AUDIT_CHECK_LIST, AnalyzerInputError, auditNamespaces, type AuditResult } from '@k8s-security-pro/core';
+import { UsageError, type CommandIo } from '../io.js';
+import { formatReport } from '../report/format-report.js';
+import { failuresAtOrAbove, type Report } from '../report/report-model.js';
+import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
+import { readClusterObjects } from './audit-cluster.js';
+import { readManifestInputs } from './lint-input.js';
+
+export const AUDIT_USAGE = `Usage: k8s-security audit PATH... [options]
+       k8s-security audit --kubeconfig FILE [--context NAME] [options]
+
+Checks each namespace for real default-deny semantics with the reachability
+analyzer: AUD001 default-deny ingress, AUD002 default-deny egress, AUD003
+intra-namespace traffic both ways, AUD004 DNS bound to the DNS pods on UDP and
+TCP 53, AUD005 who else can reach it. An allow-all policy does not pass.
+Reads manifests (files, folders) or a live cluster (read-only list calls).
+
+Options:
+${REPORT_OPTIONS_USAGE}
+  --kubeconfig FILE  read the cluster of this kubeconfig instead of files
+  --context NAME     kubeconfig context to use (default: its current context)
+  --include NS       also audit NS (repeat or comma-separate); system
+                     namespaces are left out unless included
+  --exclude NS       leave NS out (repeat or comma-separate)
+
+Exit codes: 0 all checks at or above --fail-on pass, 1 one fails, 2 bad usage
+or input.`;
+
+const splitList = (values: readonly string[] | undefined) =>
+  (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+
+/** Turns an audit result into the shared report: one result per namespace and check. */
+export function auditReport(result: AuditResult, source: string): Report {
+  return {
+    command: 'audit',
+    toolVersion: cliVersion(),
+    rules: AUDIT_CHECK_LIST.map((check) => ({ id: check.id, name: check.name, summary: check.summary, severity: check.severity, tags: check.controls })),
+    subjects: result.namespaces.map((entry) => entry.namespace),
+    results: result.namespaces.flatMap((entry) =>
+      entry.checks.map((check) => ({
+        ruleId: check.checkId,
+        severity: check.severity,
+        status: check.passed ? ('pass' as const) : ('fail' as const),
+        subject: entry.namespace,
+        message: check.message,
+        policies: check.policies,
+      })),
+    ),
+    notes: [
+      `source: ${source}`,
+      ...result.skipped.map((skip) => `${skip.namespace} not audited: ${skip.reason}`),
+      ...(result.namespaces.length === 0 ? ['no namespace was audited'] : []),
+      ...result.notes,
+    ],
+  };
+}
+
+export async function audit(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      include: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const format = parseReportFormat(values.format);
+  const failOn = parseFailOn(values['fail-on']);
+  if (values.kubeconfig !== undefined && positionals.length > 0) {
+    throw new UsageError('audit reads either files or a cluster: give PATH... or --kubeconfig, not both');
+  }
+  if (values.kubeconfig === undefined && values.context !== undefined) throw new UsageError('--context needs --kubeconfig FILE');
+  if (values.kubeconfig === undefined && positionals.length === 0) {
+    throw new UsageError('audit needs files or a cluster: k8s-security audit PATH... or --kubeconfig FILE');
+  }
+
+  let objects: readonly unknown[];
+  let source: string;
+  if (values.kubeconfig !== undefined) {
+    ({ objects, source } = await readClusterObjects(values.kubeconfig, values.context, io.cwd));
+  } else {
+    objects = (await readManifestInputs(positionals, io.cwd)).map((document) => document.object);
+    source = positionals.join(', ');
+  }
+  let result: AuditResult;
+  try {
+    result = auditNamespaces(objects, { include: splitList(values.include), exclude: splitList(values.exclude) });
+  } catch (error) {
+    if (error instanceof AnalyzerInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  const report = auditReport(result, source);
+  io.stdout.write(formatReport(report, format));
+  return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
+}
