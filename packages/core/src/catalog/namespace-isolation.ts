@@ -103,7 +103,7 @@ export const NAMESPACE_ISOLATION: CatalogEntry = {
   verification: [
     {
       title: 'List the policies',
-      expected: 'The five policies of the set are listed.',
+      expected: 'One policy per enabled layer is listed (five with the defaults).',
       command: 'kubectl get networkpolicies -n ${NAMESPACE}',
     },
     {

@@ -444,8 +444,19 @@ export const namespaceIsolationOptionsSchema = strictObject({
     then: { properties: { targetNamespaces: { items: { not: { enum: [...SYSTEM_NAMESPACES] } } } } },
   });
 
-/** Options as a caller writes them: every field optional, defaults give the production set. */
-export type NamespaceIsolationOptions = z.input<typeof namespaceIsolationOptionsSchema>;
+/** `T` with every nested object and array read-only, as option types should be. */
+type DeepReadonly<T> = T extends (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends object
+    ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> }
+    : T;
+
+/**
+ * Options as a caller writes them: every field optional, defaults give the production set.
+ * Read-only throughout, so `as const` data and the model's read-only types (a `LabelSelector`)
+ * can be passed as they are.
+ */
+export type NamespaceIsolationOptions = DeepReadonly<z.input<typeof namespaceIsolationOptionsSchema>>;
 
 /** Options with every default applied, as the policy set builder reads them. */
 export type ResolvedNamespaceIsolationOptions = z.output<typeof namespaceIsolationOptionsSchema>;

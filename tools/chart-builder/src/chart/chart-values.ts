@@ -45,7 +45,7 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
   const properties = core.properties as Record<string, unknown>;
   const tests = z.toJSONSchema(chartTestsSchema.prefault({}), { io: 'input' }) as Record<string, unknown>;
   delete tests.$schema;
-  return {
+  return requireMergedDefaults({
     $schema: core.$schema,
     $comment: JSON_BANNER,
     title: 'k8s-security chart values',
@@ -55,6 +55,24 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
       tests,
       global: { type: 'object', description: "Helm's values shared with parent charts; not used by this chart." },
     },
+  });
+}
+
+/**
+ * Helm validates values after merging them over values.yaml, which has every defaulted key; a
+ * key can only be missing because a user set it to `null` (Helm deletes it). So every key with
+ * a default is required, down the chain of maps: `allowMonitoring.ports: null` must not quietly
+ * become "every port". List items are not merged, so their defaults stay optional.
+ */
+function requireMergedDefaults(node: Record<string, unknown>): Record<string, unknown> {
+  const properties = node.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!properties) return node;
+  const defaulted = Object.keys(properties).filter((key) => properties[key]!.default !== undefined);
+  const required = [...new Set([...((node.required as string[] | undefined) ?? []), ...defaulted])];
+  return {
+    ...node,
+    properties: Object.fromEntries(Object.entries(properties).map(([key, child]) => [key, requireMergedDefaults(child)])),
+    ...(required.length > 0 ? { required } : {}),
   };
 }
 
