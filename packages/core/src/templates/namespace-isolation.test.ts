@@ -400,8 +400,8 @@ function randomOptions(next: () => number): NamespaceIsolationOptions {
     const count = min + Math.floor(next() * (items.length - min + 1));
     return [...items].sort(() => next() - 0.5).slice(0, count);
   };
-  type PodSelectorOption = NonNullable<NonNullable<NamespaceIsolationOptions['allowMonitoring']>['podSelector']>;
-  const selectors: PodSelectorOption[] = [
+  // The model's read-only LabelSelector is accepted as an option as it is.
+  const selectors: readonly LabelSelector[] = [
     { matchLabels: { app: 'x' } },
     { matchLabels: { 'app.kubernetes.io/name': 'prometheus', tier: 'ops' } },
     { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns', 'coredns'] }] },
