@@ -3,6 +3,7 @@
  * expected failure into one line on stderr with a non-zero exit code.
  */
 import { NamespaceIsolationOptionsError } from '@k8s-security-pro/core';
+import { ANALYZE_USAGE, analyze } from './commands/analyze.js';
 import { AUDIT_USAGE, audit } from './commands/audit.js';
 import { LINT_USAGE, lint } from './commands/lint.js';
 import { GENERATE_USAGE, generate } from './commands/generate.js';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   generate: { run: generate, usage: GENERATE_USAGE, summary: 'write values files and overlays for your own environments' },
   lint: { run: lint, usage: LINT_USAGE, summary: 'check NetworkPolicy manifests for known pitfalls' },
   audit: { run: audit, usage: AUDIT_USAGE, summary: 'check namespaces for real default-deny semantics (CIS 5.3.2)' },
+  analyze: { run: analyze, usage: ANALYZE_USAGE, summary: 'report which endpoints can reach which, per port, from manifests' },
 };
 
 function mainUsage(): string {

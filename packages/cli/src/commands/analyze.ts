@@ -1,0 +1,135 @@
+import {
+  AnalyzerInputError,
+  analyzeReachability,
+  clusterModelFromObjects,
+  explanationText,
+  externalEndpoint,
+  type ClusterModel,
+  type ClusterModelLoad,
+} from '@k8s-security-pro/core';
+import { UsageError, type CommandIo } from '../io.js';
+import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
+import { formatAnalyzeReport, type AnalyzedConnection } from '../output/analyze-formats.js';
+import { isExternalEndpoint } from '../output/analyze-namespace-summary.js';
+import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
+
+export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
+
+Reads Namespaces, workloads and NetworkPolicies from YAML or JSON files (folders are read
+recursively) and reports, for every ordered pair of endpoints, whether a connection is allowed
+on each container port the destination declares.
+
+Options:
+  -o, --output FORMAT     table (default), json, csv, md or dot
+      --from NS/NAME      only connections from this endpoint
+      --to NS/NAME        only connections to this endpoint
+      --port N            check this port instead of the declared container ports
+      --protocol P        TCP (default with --port), UDP or SCTP
+      --external IP[:PORT/PROTO,...]
+                          add a cluster-external endpoint named by its IP (repeatable),
+                          e.g. --external 203.0.113.10:443/TCP,53/UDP
+      --explain           say which policies and rules decide each verdict
+
+Exit codes: 0 analysis printed, 2 bad flags or manifests.`;
+
+/** `k8s-security analyze`: the reachability of the endpoints the manifests describe. */
+export async function analyze(args: readonly string[], io: CommandIo): Promise<number> {
+  const options = parseAnalyzeOptions(args);
+  const documents = await readDocuments(options, io.cwd);
+  const { model, notes } = buildModel(documents);
+  const modelWithExternals = addExternals(model, options);
+  checkEndpointExists('--from', options.from, modelWithExternals);
+  checkEndpointExists('--to', options.to, modelWithExternals);
+  const connections = analyzeReachability(modelWithExternals, {
+    from: options.from,
+    to: options.to,
+    port: options.port,
+    protocol: options.protocol,
+  });
+  const printable: AnalyzedConnection[] = connections
+    // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
+    .filter((connection) => !(isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)))
+    .map((connection) => ({
+      from: connection.from,
+      to: connection.to,
+      port: connection.port,
+      protocol: connection.protocol,
+      allowed: connection.allowed,
+      ...(options.explain && connection.explanation !== undefined ? { explanation: explanationText(connection.explanation) } : {}),
+    }));
+  // Notes come after every check that can fail, so a failure stays one line on stderr.
+  for (const note of notes) io.stderr.write(`k8s-security: note: ${note}\n`);
+  io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
+  return 0;
+}
+
+async function readDocuments(options: AnalyzeOptions, cwd: string): Promise<ManifestDocument[]> {
+  try {
+    return await readManifestDocuments(await collectManifestFiles(options.paths, cwd), cwd);
+  } catch (error) {
+    if (error instanceof ManifestReadError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function buildModel(documents: readonly ManifestDocument[]): ClusterModelLoad {
+  try {
+    const load = clusterModelFromObjects(documents.map((document) => document.object));
+    return { model: load.model, notes: load.notes.map((note) => withSourceLocations(note, documents)) };
+  } catch (error) {
+    if (error instanceof AnalyzerInputError) {
+      const source = locateObject(error.objectRef, documents);
+      const where = source ? `${source.file}:${source.line}: ` : '';
+      throw new UsageError(`${where}${withSourceLocations(error.objectRef, documents)}: ${error.field}: ${error.problem}`);
+    }
+    throw error;
+  }
+}
+
+const OBJECT_POSITION = /objects\[(\d+)\]((?:\.items\[\d+\])*)/;
+
+/**
+ * Finds the document an analyzer object reference points at: `Kind objects[3]...` by position,
+ * `Kind namespace/name` or `Kind name` by identity (List items included).
+ */
+function locateObject(objectRef: string, documents: readonly ManifestDocument[]): ManifestDocument | undefined {
+  const position = OBJECT_POSITION.exec(objectRef);
+  if (position) return documents[Number(position[1])];
+  const identity = /^(\S+) (?:([^/\s]+)\/)?([^/\s]+)$/.exec(objectRef);
+  if (!identity) return undefined;
+  const [, kind, namespace, name] = identity;
+  return documents.find((document) => containsObject(document.object, kind!, namespace, name!));
+}
+
+function containsObject(object: unknown, kind: string, namespace: string | undefined, name: string): boolean {
+  if (typeof object !== 'object' || object === null) return false;
+  const record = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; items?: unknown };
+  if (Array.isArray(record.items) && record.items.some((item) => containsObject(item, kind, namespace, name))) return true;
+  const objectNamespace = typeof record.metadata?.namespace === 'string' && record.metadata.namespace !== '' ? record.metadata.namespace : 'default';
+  return record.kind === kind && record.metadata?.name === name && (namespace === undefined || namespace === objectNamespace);
+}
+
+/** The analyzer names nameless objects by input position; users know them by file and line. */
+function withSourceLocations(text: string, documents: readonly ManifestDocument[]): string {
+  return text.replace(new RegExp(OBJECT_POSITION.source, 'g'), (match, index: string, items: string) => {
+    const document = documents[Number(index)];
+    return document ? `${document.file}:${document.line}${items.replace(/^\./, ' ')}` : match;
+  });
+}
+
+function addExternals(model: ClusterModel, options: AnalyzeOptions): ClusterModel {
+  if (options.externals.length === 0) return model;
+  return { ...model, endpoints: [...model.endpoints, ...options.externals.map((spec) => externalEndpoint(spec.ip, spec.ports))] };
+}
+
+function endpointIds(model: ClusterModel): string[] {
+  return model.endpoints.map((endpoint) => endpoint.id);
+}
+
+/** --from and --to must name an endpoint; a typo would otherwise print an empty, reassuring report. */
+function checkEndpointExists(flag: string, id: string | undefined, model: ClusterModel): void {
+  if (id === undefined || model.endpoints.some((endpoint) => endpoint.id === id)) return;
+  const known = endpointIds(model);
+  const hint = known.length === 0 ? 'the manifests hold no endpoints' : `known endpoints: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}`;
+  throw new UsageError(`${flag} "${id}" is not in the manifests (${hint})`);
+}
