@@ -24,8 +24,8 @@ npx nx run-many -t build --outputStyle=stream
 step "generated files match the model"
 npm run -s generate -- --check
 
-step "lint"
-npx nx run-many -t lint --outputStyle=stream
+step "lint and type-check (tests included)"
+npx nx run-many -t lint typecheck --outputStyle=stream
 
 step "unit tests (vitest)"
 npx nx run-many -t test --outputStyle=stream
