@@ -69,6 +69,31 @@ describe('auditNamespaces on the generated policy set', () => {
   });
 });
 
+describe('auditNamespaces cross-namespace reach', () => {
+  it('folds pods that selectors cannot tell apart into one entry, with a count', () => {
+    const objects = [
+      ...namespaceIsolation({ targetNamespaces: ['shop'] }),
+      pod('monitoring', 'prometheus-0', { 'app.kubernetes.io/name': 'prometheus', 'statefulset.kubernetes.io/pod-name': 'prometheus-0' }),
+      pod('monitoring', 'prometheus-1', { 'app.kubernetes.io/name': 'prometheus', 'statefulset.kubernetes.io/pod-name': 'prometheus-1' }),
+    ];
+    const reach = checkOf(auditNamespaces(objects), 'shop', 'AUD005');
+    expect(reach.message).toContain('monitoring/prometheus-0 and 1 like it (TCP 9090)');
+  });
+
+  it('keeps pods apart by IP when a policy has an ipBlock', () => {
+    const objects = [
+      denyIngress('shop'),
+      policy('allow-office', 'shop', { policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.9.0.0/16' } }] }] }),
+      { ...pod('tools', 'scanner-a', { app: 'scanner' }), status: { podIP: '10.9.0.5' } },
+      { ...pod('tools', 'scanner-b', { app: 'scanner' }), status: { podIP: '10.8.0.5' } },
+    ];
+    const reach = checkOf(auditNamespaces(objects), 'shop', 'AUD005');
+    expect(reach.message).toContain('tools/scanner-a (TCP 47123)');
+    expect(reach.message).not.toContain('scanner-b');
+    expect(reach.policies).toEqual(['shop/allow-office']);
+  });
+});
+
 describe('auditNamespaces semantics', () => {
   it('fails default deny for an allow-all policy, although a policy exists (what CIS 5.3.2 scanners miss)', () => {
     const result = auditNamespaces([policy('allow-all', 'shop', { policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] })]);

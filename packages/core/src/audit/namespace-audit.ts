@@ -6,10 +6,16 @@
  */
 import { AnalyzerInputError } from '../analyzer/analyzer-input-error.js';
 import { clusterModelFromObjects, externalEndpoint, type ClusterEndpoint, type ClusterModel } from '../analyzer/cluster-model.js';
-import { analyzeReachability, evaluateConnection, type SideExplanation, type Verdict } from '../analyzer/reachability.js';
+import { evaluateConnection, iterateReachability, type SideExplanation, type Verdict } from '../analyzer/reachability.js';
 import { NAMESPACE_ISOLATION } from '../catalog/namespace-isolation.js';
 import type { LintSeverity } from '../lint/lint-types.js';
-import { NAMESPACE_NAME_LABEL, type NetworkPolicyProtocol } from '../model/network-policy.js';
+import {
+  NAMESPACE_NAME_LABEL,
+  type LabelSelector,
+  type NetworkPolicy,
+  type NetworkPolicyPeer,
+  type NetworkPolicyProtocol,
+} from '../model/network-policy.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
 
 /** One audit check, as documented in the report and mapped to the catalog's controls. */
@@ -182,13 +188,36 @@ function namespacesNamedBySelectors(model: ClusterModel): string[] {
 
 interface ProbeModel {
   readonly model: ClusterModel;
+  /** The probe model with one endpoint per set of alike pods, for the all-sources scan of AUD005. */
+  readonly reachModel: ClusterModel;
+  /** How many pods each endpoint of `reachModel` stands for. */
+  readonly alike: ReadonlyMap<string, number>;
+  /** AUD005's findings per audited namespace. */
+  readonly reach: ReadonlyMap<string, NamespaceReach>;
+  readonly endpointsById: ReadonlyMap<string, ClusterEndpoint>;
   readonly dnsPod: string;
   readonly outsideId: string;
   readonly notes: string[];
 }
 
+/**
+ * The part of the probe model that decides AUD001-AUD004 for `namespace`: a verdict depends only
+ * on the two endpoints and the policies of their namespaces, so the rest of the cluster is left
+ * out and each evaluation stays cheap however large the cluster is.
+ */
+function checkModelFor(probes: ProbeModel, namespace: string): ClusterModel {
+  const ids = [`${namespace}/${PROBE}`, `${namespace}/${PEER}`, `${ELSEWHERE_NAMESPACE}/${PROBE}`, probes.outsideId, probes.dnsPod];
+  const endpoints = ids.map((id) => probes.endpointsById.get(id)!);
+  const namespaces = new Set(endpoints.map((endpoint) => endpoint.namespace));
+  return {
+    namespaces: probes.model.namespaces,
+    endpoints,
+    policies: probes.model.policies.filter((policy) => namespaces.has(policy.metadata.namespace)),
+  };
+}
+
 /** The cluster plus probes: two fresh pods per audited namespace, one per other namespace, DNS if absent, one outside address. */
-function withProbes(model: ClusterModel, audited: readonly string[], options: AuditOptions): ProbeModel {
+function withProbes(model: ClusterModel, audited: readonly string[], options: AuditOptions): Omit<ProbeModel, 'reach'> {
   const notes: string[] = [];
   const dnsNamespace = options.dnsNamespace ?? 'kube-system';
   const dnsApps = options.dnsAppLabels ?? ['kube-dns', 'coredns'];
@@ -237,16 +266,107 @@ function withProbes(model: ClusterModel, audited: readonly string[], options: Au
     if (ids.has(endpoint.id)) throw new AnalyzerInputError(`endpoint ${endpoint.id}`, 'metadata.name', 'the name is reserved for the audit probes: rename the object');
     ids.add(endpoint.id);
   }
+  const namespaces = [...namespaceLabels].map(([name, labels]) => ({ name, labels }));
+  const { representatives, alike } = alikeEndpoints(model, new Set(endpoints.slice(model.endpoints.length).map((e) => e.id)), endpoints);
   return {
-    model: {
-      namespaces: [...namespaceLabels].map(([name, labels]) => ({ name, labels })),
-      endpoints,
-      policies: model.policies,
-    },
+    model: { namespaces, endpoints, policies: model.policies },
+    reachModel: { namespaces, endpoints: representatives, policies: model.policies },
+    alike,
+    endpointsById: new Map(endpoints.map((endpoint) => [endpoint.id, endpoint])),
     dnsPod,
     outsideId: outside.id,
     notes,
   };
+}
+
+/** Label keys that some pod selector reads: other labels cannot change a verdict. */
+function podLabelKeysInUse(model: ClusterModel): Set<string> {
+  const keys = new Set<string>();
+  const addKeys = (selector: LabelSelector | undefined) => {
+    for (const key of Object.keys(selector?.matchLabels ?? {})) keys.add(key);
+    for (const expression of selector?.matchExpressions ?? []) keys.add(expression.key);
+  };
+  for (const policy of model.policies) {
+    addKeys(policy.spec.podSelector);
+    for (const peer of peersOf(policy)) addKeys(peer.podSelector);
+  }
+  return keys;
+}
+
+function peersOf(policy: NetworkPolicy): NetworkPolicyPeer[] {
+  return [...(policy.spec.ingress ?? []).flatMap((rule) => rule.from ?? []), ...(policy.spec.egress ?? []).flatMap((rule) => rule.to ?? [])];
+}
+
+/**
+ * Pods of one namespace that agree on the labels selectors read and on their ports are judged
+ * alike by every policy, so one stands for all. IPs tell them apart only when some policy has an ipBlock.
+ */
+function alikeEndpoints(model: ClusterModel, synthetic: ReadonlySet<string>, endpoints: readonly ClusterEndpoint[]) {
+  const ipsMatter = model.policies.some((policy) => peersOf(policy).some((peer) => peer.ipBlock !== undefined));
+  const keysInUse = podLabelKeysInUse(model);
+  const byKey = new Map<string, string>();
+  const alike = new Map<string, number>();
+  const representatives: ClusterEndpoint[] = [];
+  for (const endpoint of endpoints) {
+    if (synthetic.has(endpoint.id) || endpoint.kind === 'External') {
+      representatives.push(endpoint);
+      continue;
+    }
+    const labelsRead = Object.entries(endpoint.labels)
+      .filter(([labelKey]) => keysInUse.has(labelKey))
+      .sort();
+    const key = JSON.stringify([endpoint.namespace, labelsRead, endpoint.ports, ipsMatter ? (endpoint.ip ?? '') : '']);
+    const representative = byKey.get(key);
+    if (representative === undefined) {
+      byKey.set(key, endpoint.id);
+      alike.set(endpoint.id, 1);
+      representatives.push(endpoint);
+    } else alike.set(representative, alike.get(representative)! + 1);
+  }
+  return { representatives, alike };
+}
+
+interface NamespaceReach {
+  /** Who reaches the namespace, with the ports: `monitoring/prometheus-0`, `any pod in dev`, ... */
+  readonly reachers: Map<string, Set<string>>;
+  /** The reachers that stand for "any pod" of a namespace, or an outside address. */
+  readonly openTo: Set<string>;
+  /** Policies whose ingress rules let them in. */
+  readonly policies: Set<string>;
+}
+
+/**
+ * One pass of the evaluator over the alike-pod model: for each audited namespace, who in another
+ * namespace (or outside) can open a connection to one of its pods. One scan, not one per
+ * destination, so the policies are compiled once.
+ */
+function scanCrossNamespaceReach(probes: Omit<ProbeModel, 'reach'>, audited: ReadonlySet<string>): Map<string, NamespaceReach> {
+  const reach = new Map<string, NamespaceReach>();
+  for (const connection of iterateReachability(probes.reachModel)) {
+    if (!connection.allowed) continue;
+    const destination = probes.endpointsById.get(connection.to)!;
+    const source = probes.endpointsById.get(connection.from)!;
+    const namespace = destination.namespace;
+    if (namespace === undefined || !audited.has(namespace) || source.namespace === namespace || destination.name === PEER) continue;
+    if (source.name === DNS_PROBE) continue;
+    const synthetic = source.kind === 'External' || source.name === PROBE || source.name === PEER;
+    const others = (probes.alike.get(source.id) ?? 1) - 1;
+    const who =
+      source.kind === 'External'
+        ? `outside the cluster (${source.id})`
+        : synthetic
+          ? `any pod in ${source.namespace}`
+          : `${source.id}${others > 0 ? ` and ${others} like it` : ''}`;
+    let entry = reach.get(namespace);
+    if (!entry) reach.set(namespace, (entry = { reachers: new Map(), openTo: new Set(), policies: new Set() }));
+    if (synthetic) entry.openTo.add(who);
+    const ports = entry.reachers.get(who) ?? new Set<string>();
+    ports.add(`${connection.protocol} ${connection.port}`);
+    entry.reachers.set(who, ports);
+    const ingress = connection.explanation?.ingress;
+    for (const ref of ingress?.state === 'allowed' ? ingress.allowedBy : []) entry.policies.add(ref.policy);
+  }
+  return reach;
 }
 
 function check(checkInfo: AuditCheck, passed: boolean, message: string, policies: Iterable<string>): AuditCheckResult {
@@ -254,11 +374,12 @@ function check(checkInfo: AuditCheck, passed: boolean, message: string, policies
 }
 
 function auditNamespace(probes: ProbeModel, namespace: string): NamespaceAudit {
-  const { model, outsideId, dnsPod } = probes;
+  const { outsideId, dnsPod } = probes;
   const target = `${namespace}/${PROBE}`;
   const peer = `${namespace}/${PEER}`;
   const elsewhere = `${ELSEWHERE_NAMESPACE}/${PROBE}`;
-  const judge = (from: string, to: string, port: number, protocol: NetworkPolicyProtocol): Verdict => evaluateConnection(model, from, to, port, protocol);
+  const checkModel = checkModelFor(probes, namespace);
+  const judge = (from: string, to: string, port: number, protocol: NetworkPolicyProtocol): Verdict => evaluateConnection(checkModel, from, to, port, protocol);
 
   // AUD001: ingress to a new pod, from a new pod elsewhere and from outside.
   const ingressFromPod = judge(elsewhere, target, ARBITRARY_PORT, 'TCP').explanation.ingress;
@@ -330,24 +451,7 @@ function auditNamespace(probes: ProbeModel, namespace: string): NamespaceAudit {
   );
 
   // AUD005: who else can reach the namespace, on the ports its policies name and an arbitrary one.
-  const destinations = [target, ...model.endpoints.filter((e) => e.namespace === namespace && e.kind !== 'External' && e.id !== target && e.id !== peer).map((e) => e.id)];
-  const reachers = new Map<string, Set<string>>();
-  const openTo = new Set<string>();
-  const policies = new Set<string>();
-  for (const to of destinations) {
-    for (const connection of analyzeReachability(model, { to })) {
-      const source = model.endpoints.find((e) => e.id === connection.from)!;
-      if (!connection.allowed || source.namespace === namespace) continue;
-      if (source.name === DNS_PROBE) continue;
-      const synthetic = source.kind === 'External' || source.name === PROBE || source.name === PEER;
-      const who = source.kind === 'External' ? `outside the cluster (${source.id})` : synthetic ? `any pod in ${source.namespace}` : source.id;
-      if (synthetic) openTo.add(who);
-      const ports = reachers.get(who) ?? new Set<string>();
-      ports.add(`${connection.protocol} ${connection.port}`);
-      reachers.set(who, ports);
-      for (const ref of connection.explanation?.ingress.state === 'allowed' ? connection.explanation.ingress.allowedBy : []) policies.add(ref.policy);
-    }
-  }
+  const { reachers, openTo, policies } = probes.reach.get(namespace) ?? { reachers: new Map<string, Set<string>>(), openTo: new Set<string>(), policies: new Set<string>() };
   const reachList = sorted(reachers.keys()).map((who) => `${who} (${sorted(reachers.get(who)!).join(', ')})`);
   const crossNamespaceReach = check(
     AUDIT_CHECKS.crossNamespaceReach,
@@ -382,7 +486,8 @@ export function auditNamespaces(objects: readonly unknown[], options: AuditOptio
       skipped.push({ namespace, reason: 'system namespace: isolating it can break the cluster (pitfall 17); audit it with --include' });
     } else audited.push(namespace);
   }
-  const probes = withProbes(model, audited, options);
+  const withoutReach = withProbes(model, audited, options);
+  const probes: ProbeModel = { ...withoutReach, reach: scanCrossNamespaceReach(withoutReach, new Set(audited)) };
   return {
     namespaces: audited.map((namespace) => auditNamespace(probes, namespace)),
     skipped,
