@@ -7,6 +7,9 @@ import {
   explanationText,
   iterateReachability,
   reachabilityStatistics,
+  summarizeReachability,
+  forEachConnection,
+  type Connection,
   type Explanation,
 } from './reachability.js';
 
@@ -487,6 +490,15 @@ describe('iterateReachability', () => {
     expect(analyzeReachability(model, { to: 'shop/web-7' }).every((c) => c.allowed)).toBe(true);
   });
 
+  it('emits the same connections as forEachConnection and analyzeReachability', () => {
+    const model = randomCluster(11);
+    const visited: Connection[] = [];
+    const count = forEachConnection(model, {}, (connection) => visited.push(connection));
+    expect(count).toBe(visited.length);
+    expect([...iterateReachability(model)]).toEqual(visited);
+    expect(analyzeReachability(model)).toEqual(visited);
+  });
+
   it('emits connections in sorted order', () => {
     const keys = [...iterateReachability(randomCluster(9))].map((c) => [c.from, c.to, String(c.port).padStart(5, '0'), c.protocol]);
     const protocolRank = { TCP: 0, UDP: 1, SCTP: 2 } as Record<string, number>;
@@ -495,5 +507,32 @@ describe('iterateReachability', () => {
       return protocolRank[a[3]!]! - protocolRank[b[3]!]!;
     });
     expect(keys).toEqual(sorted);
+  });
+});
+
+describe('summarizeReachability', () => {
+  it('counts what analyzeReachability lists, by group multiplicity', () => {
+    for (const seed of [21, 22, 23]) {
+      const model = randomCluster(seed);
+      const queries = [{}, { port: 80 }, { protocol: 'UDP' as Protocol }, { from: 'a/p1' }, { to: '10.0.1.200' }].filter(
+        (query) => !('from' in query) || model.endpoints.some((e) => e.id === query.from),
+      );
+      for (const query of queries) {
+        const listed = analyzeReachability(model, query);
+        const summary = summarizeReachability(model, query);
+        const allowedCount = listed.filter((c) => c.allowed).length;
+        expect({ connections: summary.connections, allowed: summary.allowed, denied: summary.denied }).toEqual({
+          connections: listed.length,
+          allowed: allowedCount,
+          denied: listed.length - allowedCount,
+        });
+      }
+    }
+  });
+
+  it('judges each group pair once however many pods share the group', () => {
+    const pods = Array.from({ length: 300 }, (_, i) => pod(`shop/web-${i}`, { labels: { app: 'web' }, ports: [{ port: 80 }] }));
+    const summary = summarizeReachability(modelOf(...pods, denyAll('shop/deny-all')));
+    expect(summary).toEqual({ connections: 300 * 299, allowed: 0, denied: 300 * 299, groupPairs: 1 });
   });
 });

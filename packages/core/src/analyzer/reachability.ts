@@ -227,20 +227,21 @@ function judgeSide(
   port: number,
   protocol: Protocol,
   destinationPorts: readonly ClusterContainerPort[],
+  deniedAnswer?: SideExplanation,
 ): SideExplanation {
   if (selecting === 'external') return NOT_ISOLATED_EXTERNAL;
   if (selecting.length === 0) return NOT_ISOLATED_NO_POLICY;
-  const allowedBy: PolicyRuleRef[] = [];
+  let allowedBy: PolicyRuleRef[] | undefined;
   for (const policy of selecting) {
     for (const rule of rulesOf(policy, direction)!) {
-      const peerOk = rule.peers === undefined || rule.peers.some(peerMatches);
-      if (peerOk && portsAdmit(rule.ports, port, protocol, destinationPorts)) {
-        allowedBy.push({ policy: policy.ref, direction, rule: rule.index });
+      // Ports first: cheaper than peers, and most rules of an isolation set fail on them.
+      if (portsAdmit(rule.ports, port, protocol, destinationPorts) && (rule.peers === undefined || rule.peers.some(peerMatches))) {
+        (allowedBy ??= []).push({ policy: policy.ref, direction, rule: rule.index });
       }
     }
   }
-  if (allowedBy.length > 0) return { state: 'allowed', allowedBy };
-  return { state: 'denied', isolatedBy: selecting.map((policy) => policy.ref) };
+  if (allowedBy) return { state: 'allowed', allowedBy };
+  return deniedAnswer ?? { state: 'denied', isolatedBy: selecting.map((policy) => policy.ref) };
 }
 
 const NOT_ISOLATED_EXTERNAL: SideExplanation = { state: 'not-isolated', reason: 'external' };
@@ -321,20 +322,40 @@ export function evaluateConnection(model: ClusterModel, from: EndpointId, to: En
 // ---------------------------------------------------------------------------------------------
 // Grouping
 
+/** A list of selecting policies shared by every group that has it, with its "denied" answer. */
+interface PolicySet {
+  readonly id: number;
+  readonly policies: readonly CompiledPolicy[] | 'external';
+  readonly denied: SideExplanation;
+}
+
 interface EndpointGroup {
-  readonly ingressPolicies: readonly CompiledPolicy[] | 'external';
-  readonly egressPolicies: readonly CompiledPolicy[] | 'external';
-  readonly matchedPeers: ReadonlySet<number>;
+  readonly ingress: PolicySet;
+  readonly egress: PolicySet;
+  /** Ids of the rule peers that match this group's endpoints. */
+  readonly matchedPeers: readonly number[];
+  readonly matchesPeer: (peer: CompiledPeer) => boolean;
   /** Declared ports, sorted by number then protocol, one per (number, protocol). */
   readonly targets: readonly ClusterContainerPort[];
   /** Ports as declared, for named-port resolution. */
   readonly ports: readonly ClusterContainerPort[];
+  /** Groups with the same declared ports share a port profile. */
+  readonly portProfile: number;
+  /** Groups with the same ingress policies and ports judge ingress from a given source alike. */
+  readonly destinationProfile: number;
 }
 
 interface Grouping {
   readonly groups: readonly EndpointGroup[];
   /** Group index of each endpoint, by endpoint index. */
   readonly groupOf: Int32Array;
+  /** Groups matched by each peer id. */
+  readonly groupsByPeer: ReadonlyMap<number, readonly number[]>;
+  /** Destination profiles whose ingress rules list each peer id. */
+  readonly profilesByPeer: ReadonlyMap<number, readonly number[]>;
+  /** A group of each destination profile, and of each port profile. */
+  readonly profileRepresentatives: readonly number[];
+  readonly portProfileRepresentatives: readonly number[];
 }
 
 interface EndpointClass {
@@ -423,134 +444,366 @@ function groupEndpoints(prepared: PreparedModel): Grouping {
   }
 
   const policyNumber = new Map(prepared.policies.map((policy, index) => [policy, index]));
-  const policyListKey = (list: readonly CompiledPolicy[] | 'external') =>
-    list === 'external' ? 'x' : list.map((policy) => policyNumber.get(policy)).join(',');
+  const policySets = new Map<string, PolicySet>();
+  const policySetOf = (policies: readonly CompiledPolicy[] | 'external'): PolicySet => {
+    const key = policies === 'external' ? 'x' : policies.map((policy) => policyNumber.get(policy)).join(',');
+    let set = policySets.get(key);
+    if (!set) {
+      const denied: SideExplanation =
+        policies === 'external' || policies.length === 0 ? NOT_ISOLATED_NO_POLICY : { state: 'denied', isolatedBy: policies.map((policy) => policy.ref) };
+      set = { id: policySets.size, policies, denied };
+      policySets.set(key, set);
+    }
+    return set;
+  };
+  const portProfiles = new Map<string, number>();
+  const destinationProfiles = new Map<string, number>();
+  const profileRepresentatives: number[] = [];
+  const portProfileRepresentatives: number[] = [];
+
   const groups: EndpointGroup[] = [];
   const groupByClass = new Map<EndpointClass, number>();
   const groupBySignature = new Map<string, number>();
   for (const endpointClass of classes.values()) {
     const representative = endpoints[endpointClass.representative]!;
-    const ingressPolicies = selectingPolicies(prepared, representative, 'Ingress');
-    const egressPolicies = selectingPolicies(prepared, representative, 'Egress');
-    const signature = [policyListKey(ingressPolicies), policyListKey(egressPolicies), endpointClass.matchedPeers.join(','), endpointClass.portsKey].join('|');
+    const ingress = policySetOf(selectingPolicies(prepared, representative, 'Ingress'));
+    const egress = policySetOf(selectingPolicies(prepared, representative, 'Egress'));
+    const signature = [ingress.id, egress.id, endpointClass.matchedPeers.join(','), endpointClass.portsKey].join('|');
     let group = groupBySignature.get(signature);
     if (group === undefined) {
       group = groups.length;
+      let portProfile = portProfiles.get(endpointClass.portsKey);
+      if (portProfile === undefined) {
+        portProfile = portProfiles.size;
+        portProfiles.set(endpointClass.portsKey, portProfile);
+        portProfileRepresentatives.push(group);
+      }
+      const profileKey = `${ingress.id}|${portProfile}`;
+      let destinationProfile = destinationProfiles.get(profileKey);
+      if (destinationProfile === undefined) {
+        destinationProfile = destinationProfiles.size;
+        destinationProfiles.set(profileKey, destinationProfile);
+        profileRepresentatives.push(group);
+      }
+      const matched = new Set(endpointClass.matchedPeers);
       groups.push({
-        ingressPolicies,
-        egressPolicies,
-        matchedPeers: new Set(endpointClass.matchedPeers),
+        ingress,
+        egress,
+        matchedPeers: endpointClass.matchedPeers,
+        matchesPeer: (peer) => matched.has(peer.id),
         targets: sortedTargets(representative.ports),
         ports: representative.ports,
+        portProfile,
+        destinationProfile,
       });
       groupBySignature.set(signature, group);
     }
     groupByClass.set(endpointClass, group);
   }
 
+  const groupsByPeer = new Map<number, number[]>();
+  groups.forEach((group, index) => {
+    for (const peer of group.matchedPeers) {
+      const list = groupsByPeer.get(peer) ?? [];
+      list.push(index);
+      groupsByPeer.set(peer, list);
+    }
+  });
+  const profilesByPeer = new Map<number, number[]>();
+  profileRepresentatives.forEach((representative, profile) => {
+    for (const peer of rulePeers(groups[representative]!.ingress, 'Ingress')) {
+      const list = profilesByPeer.get(peer) ?? [];
+      list.push(profile);
+      profilesByPeer.set(peer, list);
+    }
+  });
+
   const groupOf = new Int32Array(endpoints.length);
   classOf.forEach((endpointClass, index) => (groupOf[index] = groupByClass.get(endpointClass)!));
-  prepared.groups = { groups, groupOf };
+  prepared.groups = { groups, groupOf, groupsByPeer, profilesByPeer, profileRepresentatives, portProfileRepresentatives };
   return prepared.groups;
 }
 
-/** Interns verdicts so that equal explanations are one object, whatever the number of pairs. */
-class VerdictInterner {
-  private readonly sides = new Map<string, { side: SideExplanation; id: number }>();
-  private readonly verdicts = new Map<string, Verdict>();
+/** Ids of the peers in the rules a policy set applies in `direction`. */
+function rulePeers(set: PolicySet, direction: NetworkPolicyType): Set<number> {
+  const ids = new Set<number>();
+  if (set.policies === 'external') return ids;
+  for (const policy of set.policies) {
+    for (const rule of rulesOf(policy, direction)!) for (const peer of rule.peers ?? []) ids.add(peer.id);
+  }
+  return ids;
+}
 
-  private side(side: SideExplanation): { side: SideExplanation; id: number } {
-    const key =
-      side.state === 'allowed'
-        ? `a:${side.allowedBy.map((r) => `${r.policy}#${r.rule}`).join(' ')}`
-        : side.state === 'denied'
-          ? `d:${side.isolatedBy.join(' ')}`
-          : `n:${side.reason}`;
-    const directionKey = side.state === 'allowed' ? `${side.allowedBy[0]!.direction}:` : '';
-    let interned = this.sides.get(directionKey + key);
+interface InternedSide {
+  readonly side: SideExplanation;
+  readonly id: number;
+  /** Verdicts combining this (egress) side with each ingress side, by ingress side id. */
+  readonly verdicts: Map<number, Verdict>;
+}
+
+/** The sides of one direction for each target port of a destination group, with an id for caching. */
+interface SideRow {
+  readonly id: number;
+  readonly sides: readonly InternedSide[];
+  /** Cells combining this (egress) row with each ingress row, by ingress row id; made on first use. */
+  cells?: Map<number, Verdict[]>;
+}
+
+/** Verdicts from one source group to each destination group, filled on demand. */
+interface VerdictRow {
+  readonly source: number;
+  readonly cells: (Verdict[] | undefined)[];
+  /** Destination profiles whose ingress rules name a peer this source group matches. */
+  readonly touchedProfiles: ReadonlySet<number>;
+  /** Ingress sides for the touched profiles. */
+  readonly ingress: Map<number, SideRow>;
+}
+
+/** Caps on cached arrays; past them a cache is dropped and refilled on demand. */
+const ROW_CACHE_SLOTS = 4_000_000;
+const EGRESS_CACHE_SLOTS = 4_000_000;
+
+const NO_PEER_MATCHES = (): boolean => false;
+
+/**
+ * One pass over the connections a query selects.
+ *
+ * A side only depends on the other end through the rule peers it matches. So for a source
+ * policy set, every destination group that matches none of its egress peers gets one shared
+ * answer per port profile, and for a source group, every destination profile whose ingress
+ * peers it does not match gets one shared answer per profile. Only "touched" combinations,
+ * found through peer-to-group indexes, are judged rule by rule. Sides and verdicts are
+ * interned, so each (egress sides, ingress sides) combination is combined once.
+ */
+class ReachabilityScan {
+  readonly sources: readonly number[];
+  readonly destinations: readonly number[];
+  /** The ports judged for each destination group. */
+  readonly targets: readonly (readonly ClusterContainerPort[])[];
+  private readonly groups: readonly EndpointGroup[];
+  private readonly sharedSides = new Map<SideExplanation, InternedSide>();
+  private readonly allowedSides = new Map<string, InternedSide>();
+  private nextSideId = 0;
+  private nextSideRowId = 0;
+  /** Egress sides by source policy set, then destination group. */
+  private readonly egressSides = new Map<number, (SideRow | undefined)[]>();
+  private egressSlots = 0;
+  /** Destination groups touched by each egress policy set's peers. */
+  private readonly egressTouched = new Map<number, Uint8Array>();
+  /** Untouched answers: egress by (policy set, port profile), ingress by destination profile. */
+  private readonly untouchedEgress = new Map<number, SideRow>();
+  private readonly untouchedIngress = new Map<number, SideRow>();
+  private readonly rows = new Map<number, VerdictRow>();
+  private cachedRowSlots = 0;
+
+  constructor(
+    private readonly grouping: Grouping,
+    prepared: PreparedModel,
+    query: ReachabilityQuery,
+  ) {
+    const { endpoints } = prepared;
+    if (query.port !== undefined) checkPort(query.port, 'query');
+    const protocol = query.protocol === undefined ? undefined : compileProtocol(query.protocol, 'query', 'protocol');
+    this.sources = query.from === undefined ? endpoints.map((_, index) => index) : [endpointIndex(prepared, query.from, 'from')];
+    this.destinations = query.to === undefined ? endpoints.map((_, index) => index) : [endpointIndex(prepared, query.to, 'to')];
+    this.groups = grouping.groups;
+    this.targets = grouping.groups.map((group) =>
+      query.port !== undefined
+        ? [{ port: query.port, protocol: protocol ?? 'TCP' }]
+        : protocol === undefined
+          ? group.targets
+          : group.targets.filter((target) => target.protocol === protocol),
+    );
+  }
+
+  /** Shared answers (not isolated, a policy set's denial) intern by identity; "allowed" answers by content. */
+  private intern(side: SideExplanation): InternedSide {
+    const shared = this.sharedSides.get(side);
+    if (shared) return shared;
+    if (side.state !== 'allowed') {
+      const interned = { side, id: this.nextSideId++, verdicts: new Map<number, Verdict>() };
+      this.sharedSides.set(side, interned);
+      return interned;
+    }
+    const key = `${side.allowedBy[0]!.direction}:${side.allowedBy.map((r) => `${r.policy}#${r.rule}`).join(' ')}`;
+    let interned = this.allowedSides.get(key);
     if (!interned) {
-      interned = { side, id: this.sides.size };
-      this.sides.set(directionKey + key, interned);
+      interned = { side, id: this.nextSideId++, verdicts: new Map<number, Verdict>() };
+      this.allowedSides.set(key, interned);
     }
     return interned;
   }
 
-  verdict(egress: SideExplanation, ingress: SideExplanation): Verdict {
-    const e = this.side(egress);
-    const i = this.side(ingress);
-    const key = `${e.id}|${i.id}`;
-    let verdict = this.verdicts.get(key);
-    if (!verdict) {
-      verdict = verdictOf(false, e.side, i.side);
-      this.verdicts.set(key, verdict);
+  /** Judges one side for every target port of `destination`. */
+  private judge(direction: NetworkPolicyType, set: PolicySet, peerMatches: (peer: CompiledPeer) => boolean, destination: number): SideRow {
+    const destinationPorts = this.groups[destination]!.ports;
+    const sides = this.targets[destination]!.map((target) =>
+      this.intern(judgeSide(direction, set.policies, peerMatches, target.port, target.protocol, destinationPorts, set.denied)),
+    );
+    return { id: this.nextSideRowId++, sides };
+  }
+
+  private touchedByEgress(set: PolicySet): Uint8Array {
+    let touched = this.egressTouched.get(set.id);
+    if (!touched) {
+      touched = new Uint8Array(this.groups.length);
+      for (const peer of rulePeers(set, 'Egress')) for (const group of this.grouping.groupsByPeer.get(peer) ?? []) touched[group] = 1;
+      this.egressTouched.set(set.id, touched);
     }
-    return verdict;
+    return touched;
+  }
+
+  private egressFor(sourceGroup: EndpointGroup, destination: number): SideRow {
+    const set = sourceGroup.egress;
+    let table = this.egressSides.get(set.id);
+    if (!table) {
+      if (this.egressSlots + this.groups.length > EGRESS_CACHE_SLOTS) {
+        this.egressSides.clear();
+        this.egressSlots = 0;
+      }
+      table = new Array<SideRow | undefined>(this.groups.length);
+      this.egressSides.set(set.id, table);
+      this.egressSlots += this.groups.length;
+    }
+    const cached = table[destination];
+    if (cached) return cached;
+    let sides: SideRow;
+    if (this.touchedByEgress(set)[destination]) {
+      sides = this.judge('Egress', set, this.groups[destination]!.matchesPeer, destination);
+    } else {
+      const portProfile = this.groups[destination]!.portProfile;
+      const key = set.id * this.grouping.portProfileRepresentatives.length + portProfile;
+      sides = this.untouchedEgress.get(key) ?? this.judge('Egress', set, NO_PEER_MATCHES, this.grouping.portProfileRepresentatives[portProfile]!);
+      this.untouchedEgress.set(key, sides);
+    }
+    table[destination] = sides;
+    return sides;
+  }
+
+  private ingressFor(row: VerdictRow, destination: number): SideRow {
+    const destinationGroup = this.groups[destination]!;
+    const profile = destinationGroup.destinationProfile;
+    if (row.touchedProfiles.has(profile)) {
+      let sides = row.ingress.get(profile);
+      if (!sides) {
+        sides = this.judge('Ingress', destinationGroup.ingress, this.groups[row.source]!.matchesPeer, destination);
+        row.ingress.set(profile, sides);
+      }
+      return sides;
+    }
+    let sides = this.untouchedIngress.get(profile);
+    if (!sides) {
+      sides = this.judge('Ingress', destinationGroup.ingress, NO_PEER_MATCHES, this.grouping.profileRepresentatives[profile]!);
+      this.untouchedIngress.set(profile, sides);
+    }
+    return sides;
+  }
+
+  /** The cached verdict row of a source group; pass it to {@link ReachabilityScan.verdicts}. */
+  rowFor(source: number): VerdictRow {
+    let row = this.rows.get(source);
+    if (!row) {
+      if (this.cachedRowSlots + this.groups.length > ROW_CACHE_SLOTS) {
+        this.rows.clear();
+        this.cachedRowSlots = 0;
+      }
+      const touchedProfiles = new Set<number>();
+      for (const peer of this.groups[source]!.matchedPeers) for (const profile of this.grouping.profilesByPeer.get(peer) ?? []) touchedProfiles.add(profile);
+      row = { source, cells: new Array<Verdict[] | undefined>(this.groups.length), touchedProfiles, ingress: new Map() };
+      this.rows.set(source, row);
+      this.cachedRowSlots += this.groups.length;
+    }
+    return row;
+  }
+
+  /** The verdicts for each target port of `destination`, from any endpoint of the row's source group. */
+  verdicts(row: VerdictRow, destination: number): Verdict[] {
+    return row.cells[destination] ?? this.computeCell(row, destination);
+  }
+
+  private computeCell(row: VerdictRow, destination: number): Verdict[] {
+    const egress = this.egressFor(this.groups[row.source]!, destination);
+    const ingress = this.ingressFor(row, destination);
+    const cells = (egress.cells ??= new Map<number, Verdict[]>());
+    let cell = cells.get(ingress.id);
+    if (!cell) {
+      cell = egress.sides.map((egressSide, k) => {
+        const ingressSide = ingress.sides[k]!;
+        let verdict = egressSide.verdicts.get(ingressSide.id);
+        if (!verdict) {
+          verdict = verdictOf(false, egressSide.side, ingressSide.side);
+          egressSide.verdicts.set(ingressSide.id, verdict);
+        }
+        return verdict;
+      });
+      cells.set(ingress.id, cell);
+    }
+    row.cells[destination] = cell;
+    return cell;
   }
 }
 
-/** Verdict rows kept at once; rows are recomputed on demand after eviction. */
-const ROW_CACHE_CELLS = 4_000_000;
+function startScan(model: ClusterModel, query: ReachabilityQuery): { scan: ReachabilityScan; prepared: PreparedModel; groupOf: Int32Array } {
+  const prepared = prepare(model);
+  const grouping = groupEndpoints(prepared);
+  return { scan: new ReachabilityScan(grouping, prepared, query), prepared, groupOf: grouping.groupOf };
+}
+
+/**
+ * Calls `visit` for each connection {@link analyzeReachability} would return, in the same
+ * order, without holding them: the fastest way through a large cluster. `visit` may keep the
+ * connection object; explanations are shared between connections with the same reasons.
+ *
+ * @returns the number of connections visited.
+ * @throws {AnalyzerInputError} for an unknown endpoint id in the query, a bad port or
+ *   protocol, or a malformed model.
+ */
+export function forEachConnection(model: ClusterModel, query: ReachabilityQuery, visit: (connection: Connection) => void): number {
+  const { scan, prepared, groupOf } = startScan(model, query);
+  const { endpoints } = prepared;
+  let count = 0;
+  for (const source of scan.sources) {
+    const row = scan.rowFor(groupOf[source]!);
+    const from = endpoints[source]!.id;
+    for (const destination of scan.destinations) {
+      if (destination === source) continue;
+      const destinationGroup = groupOf[destination]!;
+      const verdicts = scan.verdicts(row, destinationGroup);
+      const targets = scan.targets[destinationGroup]!;
+      const to = endpoints[destination]!.id;
+      for (let k = 0; k < targets.length; k++) {
+        const verdict = verdicts[k]!;
+        const target = targets[k]!;
+        visit({ from, to, port: target.port, protocol: target.protocol, allowed: verdict.allowed, explanation: verdict.explanation });
+      }
+      count += targets.length;
+    }
+  }
+  return count;
+}
 
 /**
  * Streams the connections {@link analyzeReachability} returns, in the same order, holding
  * only per-group state: memory stays bounded however many pairs the cluster has.
+ * {@link forEachConnection} does the same several times faster.
  *
- * @throws {AnalyzerInputError} for an unknown endpoint id in the query, a bad port or
- *   protocol, or a malformed model.
+ * @throws {AnalyzerInputError} as {@link forEachConnection}, when iteration starts.
  */
 export function* iterateReachability(model: ClusterModel, query: ReachabilityQuery = {}): Generator<Connection, void, undefined> {
-  const prepared = prepare(model);
-  const { groups, groupOf } = groupEndpoints(prepared);
+  const { scan, prepared, groupOf } = startScan(model, query);
   const { endpoints } = prepared;
-  if (query.port !== undefined) checkPort(query.port, 'query');
-  const protocol = query.protocol === undefined ? undefined : compileProtocol(query.protocol, 'query', 'protocol');
-  const sources = query.from === undefined ? endpoints.map((_, index) => index) : [endpointIndex(prepared, query.from, 'from')];
-  const destinations = query.to === undefined ? endpoints.map((_, index) => index) : [endpointIndex(prepared, query.to, 'to')];
-
-  const targets: readonly (readonly ClusterContainerPort[])[] = groups.map((group) =>
-    query.port !== undefined
-      ? [{ port: query.port, protocol: protocol ?? 'TCP' }]
-      : protocol === undefined
-        ? group.targets
-        : group.targets.filter((target) => target.protocol === protocol),
-  );
-  const interner = new VerdictInterner();
-  const rows = new Map<number, (Verdict[] | undefined)[]>();
-  let cachedCells = 0;
-
-  const cell = (sourceGroup: number, destinationGroup: number): Verdict[] => {
-    const source = groups[sourceGroup]!;
-    const destination = groups[destinationGroup]!;
-    return targets[destinationGroup]!.map((target) =>
-      interner.verdict(
-        judgeSide('Egress', source.egressPolicies, (peer) => destination.matchedPeers.has(peer.id), target.port, target.protocol, destination.ports),
-        judgeSide('Ingress', destination.ingressPolicies, (peer) => source.matchedPeers.has(peer.id), target.port, target.protocol, destination.ports),
-      ),
-    );
-  };
-
-  for (const source of sources) {
-    const sourceGroup = groupOf[source]!;
-    let row = rows.get(sourceGroup);
-    if (!row) {
-      if (cachedCells + groups.length > ROW_CACHE_CELLS) {
-        rows.clear();
-        cachedCells = 0;
-      }
-      row = new Array<Verdict[] | undefined>(groups.length);
-      rows.set(sourceGroup, row);
-      cachedCells += groups.length;
-    }
+  for (const source of scan.sources) {
+    const row = scan.rowFor(groupOf[source]!);
     const from = endpoints[source]!.id;
-    for (const destination of destinations) {
+    for (const destination of scan.destinations) {
       if (destination === source) continue;
       const destinationGroup = groupOf[destination]!;
-      const verdicts = (row[destinationGroup] ??= cell(sourceGroup, destinationGroup));
-      const destinationTargets = targets[destinationGroup]!;
+      const verdicts = scan.verdicts(row, destinationGroup);
+      const targets = scan.targets[destinationGroup]!;
       const to = endpoints[destination]!.id;
-      for (let k = 0; k < destinationTargets.length; k++) {
+      for (let k = 0; k < targets.length; k++) {
         const verdict = verdicts[k]!;
-        const target = destinationTargets[k]!;
+        const target = targets[k]!;
         yield { from, to, port: target.port, protocol: target.protocol, allowed: verdict.allowed, explanation: verdict.explanation };
       }
     }
@@ -560,20 +813,73 @@ export function* iterateReachability(model: ClusterModel, query: ReachabilityQue
 /**
  * Judges every ordered pair of distinct endpoints on each container port the destination
  * declares, or on `query.port`/`query.protocol` when given (declared or not). Sorted by
- * from, to, port, then protocol (TCP, UDP, SCTP). Use {@link iterateReachability} for large
- * clusters: this holds every connection in memory.
+ * from, to, port, then protocol (TCP, UDP, SCTP). This holds every connection in memory; for
+ * large clusters use {@link forEachConnection} or {@link iterateReachability}.
  *
- * @throws {AnalyzerInputError} as {@link iterateReachability}.
+ * @throws {AnalyzerInputError} as {@link forEachConnection}.
  */
 export function analyzeReachability(model: ClusterModel, query: ReachabilityQuery = {}): Connection[] {
-  return [...iterateReachability(model, query)];
+  const connections: Connection[] = [];
+  forEachConnection(model, query, (connection) => connections.push(connection));
+  return connections;
+}
+
+/** Totals over the connections a query selects. */
+export interface ReachabilitySummary {
+  readonly connections: number;
+  readonly allowed: number;
+  readonly denied: number;
+  /** (source group, destination group) pairs judged to reach these totals. */
+  readonly groupPairs: number;
+}
+
+/**
+ * Counts the connections {@link analyzeReachability} would return, and how many are allowed,
+ * without visiting them: each group pair is judged once and weighted by the number of
+ * endpoint pairs it stands for. Cost grows with groups squared, not endpoints squared.
+ *
+ * @throws {AnalyzerInputError} as {@link forEachConnection}.
+ */
+export function summarizeReachability(model: ClusterModel, query: ReachabilityQuery = {}): ReachabilitySummary {
+  const { scan, prepared, groupOf } = startScan(model, query);
+  const groupCount = scan.targets.length;
+  const sourceCount = new Float64Array(groupCount);
+  const destinationCount = new Float64Array(groupCount);
+  // Endpoints that are both a source and a destination: their pair with themselves is left out.
+  const bothCount = new Float64Array(groupCount);
+  const isDestination = new Uint8Array(prepared.endpoints.length);
+  for (const destination of scan.destinations) {
+    destinationCount[groupOf[destination]!]!++;
+    isDestination[destination] = 1;
+  }
+  for (const source of scan.sources) {
+    sourceCount[groupOf[source]!]!++;
+    if (isDestination[source]) bothCount[groupOf[source]!]!++;
+  }
+  let connections = 0;
+  let allowed = 0;
+  let groupPairs = 0;
+  for (let source = 0; source < groupCount; source++) {
+    if (sourceCount[source] === 0) continue;
+    const row = scan.rowFor(source);
+    for (let destination = 0; destination < groupCount; destination++) {
+      const pairs = sourceCount[source]! * destinationCount[destination]! - (source === destination ? bothCount[source]! : 0);
+      if (pairs === 0) continue;
+      groupPairs++;
+      for (const verdict of scan.verdicts(row, destination)) {
+        connections += pairs;
+        if (verdict.allowed) allowed += pairs;
+      }
+    }
+  }
+  return { connections, allowed, denied: connections - allowed, groupPairs };
 }
 
 /** Counts of what the grouping found; useful to see why a cluster is fast or slow to analyze. */
 export interface ReachabilityStatistics {
   readonly endpoints: number;
   readonly policies: number;
-  /** Behaviour groups: endpoints no policy can tell apart. */
+  /** Behaviour groups: endpoints no policy can tell apart. Pairwise work grows with groups squared. */
   readonly groups: number;
 }
 

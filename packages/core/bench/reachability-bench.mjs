@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+/**
+ * Reachability benchmark: synthetic clusters of 1k, 5k and 10k workloads over many namespaces,
+ * each namespace with the namespace-isolation set plus seeded random extra policies. Every
+ * connection (ordered pair of distinct workloads x each declared destination port) is
+ * streamed through `forEachConnection` and counted, never held in memory.
+ *
+ * Each size runs in its own child process so that peak RSS is per size.
+ *
+ *   npm run bench                        # 1k, 5k, 10k, with netpolicy on the 1k cluster
+ *   node --expose-gc bench/reachability-bench.mjs --sizes 1000 --netpolicy-sizes 1000,5000
+ *   node --expose-gc bench/reachability-bench.mjs --netpolicy-sizes none --stream-sizes none
+ *
+ * Hooks for other tools: `syntheticCluster`, `runAnalyzerOnObjects`, `writeClusterYaml` and
+ * `runNetpolicyOnDir` are exported; add another analyzer by timing it on the same directory.
+ * Runs against the built package (`dist/`), so build first (`npx tsc -b tsconfig.lib.json`).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const distEntry = join(here, '..', 'dist', 'index.js');
+const NETPOLICY_BINARY = resolve(here, '../../../.tools/bin/netpolicy');
+const DEFAULT_SIZES = [1000, 5000, 10000];
+const DEFAULT_NETPOLICY_SIZES = [1000];
+const NETPOLICY_TIMEOUT_MS = 120_000;
+
+async function loadCore() {
+  if (!existsSync(distEntry)) {
+    throw new Error(`${distEntry} is missing: build the core first (npx tsc -b packages/core/tsconfig.lib.json)`);
+  }
+  return import(distEntry);
+}
+
+/** mulberry32: a small seeded PRNG, so every run builds the same cluster. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TIER_PORTS = {
+  web: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'metrics' }],
+  api: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'metrics' }],
+  worker: [{ containerPort: 9090, name: 'metrics' }],
+  db: [{ containerPort: 5432, name: 'postgres' }],
+  cache: [{ containerPort: 6379, name: 'redis' }],
+};
+const TIERS = Object.keys(TIER_PORTS);
+const TEAMS = ['payments', 'search', 'identity', 'catalog', 'checkout', 'media', 'ledger', 'ops'];
+
+function deployment(namespace, name, labels, ports) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'registry.example/app:1', ports }] } },
+    },
+  };
+}
+
+function networkPolicy(namespace, name, spec) {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec };
+}
+
+/**
+ * A synthetic cluster as Kubernetes objects: `workloads` Deployments (3 of them the cluster
+ * services the isolation set talks to: CoreDNS, the ingress controller, Prometheus) over
+ * `workloads / 20` application namespaces.
+ */
+export async function syntheticCluster({ workloads, seed = 42 }) {
+  const { namespaceIsolation } = await loadCore();
+  const random = seededRandom(seed);
+  const pick = (items) => items[Math.floor(random() * items.length)];
+  const namespaceCount = Math.max(1, Math.round(workloads / 20));
+  const appNamespaces = Array.from({ length: namespaceCount }, (_, i) => `app-${String(i).padStart(4, '0')}`);
+  const objects = [];
+
+  for (const [name, labels] of [
+    ['kube-system', {}],
+    ['ingress-nginx', {}],
+    ['monitoring', {}],
+  ]) {
+    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } } });
+  }
+  objects.push(
+    deployment('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [
+      { containerPort: 53, protocol: 'UDP', name: 'dns' },
+      { containerPort: 53, protocol: 'TCP', name: 'dns-tcp' },
+    ]),
+    deployment('ingress-nginx', 'ingress-nginx-controller', { 'app.kubernetes.io/name': 'ingress-nginx' }, [
+      { containerPort: 80, name: 'http' },
+      { containerPort: 443, name: 'https' },
+    ]),
+    deployment('monitoring', 'prometheus', { 'app.kubernetes.io/name': 'prometheus' }, [{ containerPort: 9090, name: 'web' }]),
+  );
+
+  const namespaceTeam = new Map();
+  for (const namespace of appNamespaces) {
+    const team = pick(TEAMS);
+    namespaceTeam.set(namespace, team);
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { 'kubernetes.io/metadata.name': namespace, team, env: pick(['prod', 'staging']) } },
+    });
+  }
+  const appsByNamespace = new Map(appNamespaces.map((namespace) => [namespace, []]));
+  for (let i = 0; i < workloads - 3; i++) {
+    const namespace = appNamespaces[i % namespaceCount];
+    const tier = pick(TIERS);
+    const name = `svc-${String(i).padStart(5, '0')}`;
+    appsByNamespace.get(namespace).push(name);
+    objects.push(deployment(namespace, name, { app: name, tier }, TIER_PORTS[tier]));
+  }
+
+  objects.push(...namespaceIsolation({ targetNamespaces: appNamespaces }));
+
+  // Random extras of the kinds real clusters carry: cross-namespace db access (AND peer),
+  // egress to another team's API (named port), a NotIn exception, an app-to-app pin, and
+  // HTTPS egress to the internet through an ipBlock with except.
+  for (const namespace of appNamespaces) {
+    const extras = 1 + Math.floor(random() * 3);
+    for (let k = 0; k < extras; k++) {
+      const other = pick(appNamespaces);
+      const kind = Math.floor(random() * 5);
+      const name = `extra-${k}`;
+      if (kind === 0) {
+        objects.push(
+          networkPolicy(namespace, name, {
+            podSelector: { matchLabels: { tier: 'db' } },
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: namespaceTeam.get(other) } }, podSelector: { matchLabels: { tier: 'api' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+          }),
+        );
+      } else if (kind === 1) {
+        objects.push(
+          networkPolicy(namespace, name, {
+            podSelector: { matchLabels: { tier: 'web' } },
+            policyTypes: ['Egress'],
+            egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other } }, podSelector: { matchLabels: { tier: 'api' } } }], ports: [{ port: 'http' }] }],
+          }),
+        );
+      } else if (kind === 2) {
+        objects.push(
+          networkPolicy(namespace, name, {
+            podSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db', 'cache'] }] },
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['staging'] }] } }], ports: [{ port: 9000, endPort: 9100 }] }],
+          }),
+        );
+      } else if (kind === 3) {
+        const apps = appsByNamespace.get(namespace);
+        const remote = appsByNamespace.get(other);
+        if (apps.length === 0 || remote.length === 0) continue;
+        objects.push(
+          networkPolicy(namespace, name, {
+            podSelector: { matchLabels: { app: pick(apps) } },
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other } }, podSelector: { matchLabels: { app: pick(remote) } } }] }],
+          }),
+        );
+      } else {
+        objects.push(
+          networkPolicy(namespace, name, {
+            podSelector: { matchLabels: { tier: 'web' } },
+            policyTypes: ['Egress'],
+            egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+          }),
+        );
+      }
+    }
+  }
+  return { objects, namespaces: appNamespaces.length + 3 };
+}
+
+/**
+ * Loads `objects` and judges every connection twice: once grouped (`summarizeReachability`,
+ * each behaviour-group pair judged once and weighted by the endpoint pairs it stands for),
+ * and, when `stream` is set, once more by visiting every Connection object with
+ * `forEachConnection`. A timing hook for comparing analyzers on the same objects.
+ */
+export async function runAnalyzerOnObjects(objects, { stream = true } = {}) {
+  const core = await loadCore();
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const { model } = core.clusterModelFromObjects(objects);
+  const summary = core.summarizeReachability(model);
+  const ms = performance.now() - start;
+  const cpuMs = cpuMillis(process.cpuUsage(cpuStart));
+  const { groups } = core.reachabilityStatistics(model);
+  const result = { ms, cpuMs, connections: summary.connections, allowed: summary.allowed, groups, workloads: model.endpoints.length, policies: model.policies.length };
+  if (!stream) return result;
+  const streamCpuStart = process.cpuUsage();
+  const streamStart = performance.now();
+  let allowed = 0;
+  const visited = core.forEachConnection(model, {}, (connection) => {
+    if (connection.allowed) allowed++;
+  });
+  const streamMs = performance.now() - streamStart;
+  if (visited !== summary.connections || allowed !== summary.allowed) {
+    throw new Error(`streamed ${visited}/${allowed} connections/allowed, but the summary counted ${summary.connections}/${summary.allowed}`);
+  }
+  return { ...result, streamMs, streamCpuMs: cpuMillis(process.cpuUsage(streamCpuStart)) };
+}
+
+function cpuMillis(usage) {
+  return (usage.user + usage.system) / 1000;
+}
+
+/** Writes `objects` as one multi-document YAML file in `dir` (netpolicy reads a directory). */
+export async function writeClusterYaml(objects, dir) {
+  const { toYamlStream } = await loadCore();
+  writeFileSync(join(dir, 'cluster.yaml'), toYamlStream(objects));
+}
+
+/**
+ * Times `netpolicy list --dirpath DIR -o json` with a time limit. Returns
+ * `{ ms, timedOut, connectionLines, error }`; `connectionLines` counts the JSON entries
+ * (netpolicy merges ports into one line per pair, so it is not comparable to our count).
+ */
+export function runNetpolicyOnDir(dir, timeoutMs = NETPOLICY_TIMEOUT_MS, binary = NETPOLICY_BINARY) {
+  return new Promise((resolvePromise) => {
+    if (!existsSync(binary)) {
+      resolvePromise({ ms: 0, timedOut: false, connectionLines: 0, error: `${binary} not found (run npm run tools)` });
+      return;
+    }
+    const start = performance.now();
+    const child = spawn(binary, ['list', '--dirpath', dir, '-o', 'json', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - start;
+      let connectionLines = 0;
+      let error;
+      if (!timedOut) {
+        try {
+          connectionLines = JSON.parse(stdout).length;
+        } catch {
+          error = `exit ${code}: ${stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}`;
+        }
+      }
+      resolvePromise({ ms, timedOut, connectionLines, error });
+    });
+  });
+}
+
+async function runOneSize(workloads, withNetpolicy, stream) {
+  const { objects, namespaces } = await syntheticCluster({ workloads, seed: 20261126 });
+  globalThis.gc?.();
+  const result = await runAnalyzerOnObjects(objects, { stream });
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const row = { ...result, namespaces, peakRssMiB };
+  if (withNetpolicy) {
+    const dir = mkdtempSync(join(tmpdir(), 'reachability-bench-'));
+    try {
+      await writeClusterYaml(objects, dir);
+      row.netpolicy = await runNetpolicyOnDir(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return row;
+}
+
+function parseList(value, fallback) {
+  if (value === undefined) return fallback;
+  if (value === 'none') return [];
+  return value.split(',').map(Number);
+}
+
+function option(name) {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function pad(text, width) {
+  return String(text).padStart(width);
+}
+
+async function main() {
+  const child = option('--child');
+  if (child !== undefined) {
+    const row = await runOneSize(Number(child), process.argv.includes('--with-netpolicy'), process.argv.includes('--stream'));
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+    return;
+  }
+  const sizes = parseList(option('--sizes'), DEFAULT_SIZES);
+  const netpolicySizes = new Set(parseList(option('--netpolicy-sizes'), DEFAULT_NETPOLICY_SIZES));
+  const streamSizes = new Set(parseList(option('--stream-sizes'), sizes));
+  const header = ['workloads', 'namespaces', 'policies', 'groups', 'connections', 'allowed', 'wall ms', 'cpu ms', 'stream ms', 'peak RSS MiB', 'netpolicy ms', 'ratio'];
+  const widths = [9, 10, 8, 6, 12, 11, 8, 8, 10, 12, 12, 7];
+  console.log(header.map((h, i) => pad(h, widths[i])).join('  '));
+  let failed = false;
+  for (const size of sizes) {
+    const args = ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(size)];
+    if (netpolicySizes.has(size)) args.push('--with-netpolicy');
+    if (streamSizes.has(size)) args.push('--stream');
+    const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (run.status !== 0) {
+      console.error(`size ${size} failed:\n${run.stderr}`);
+      failed = true;
+      continue;
+    }
+    const row = JSON.parse(run.stdout.trim().split('\n').pop());
+    const np = row.netpolicy;
+    const npText = !np ? '-' : np.error ? 'error' : np.timedOut ? `>${NETPOLICY_TIMEOUT_MS}` : np.ms.toFixed(0);
+    const ratio = np && !np.error ? `${np.timedOut ? '>' : ''}${(np.ms / row.ms).toFixed(1)}x` : '-';
+    const streamText = row.streamMs === undefined ? '-' : row.streamMs.toFixed(0);
+    const cells = [row.workloads, row.namespaces, row.policies, row.groups, row.connections, row.allowed, row.ms.toFixed(0), row.cpuMs.toFixed(0), streamText, row.peakRssMiB.toFixed(0), npText, ratio];
+    console.log(cells.map((c, i) => pad(c, widths[i])).join('  '));
+    if (np?.error) console.log(`  netpolicy: ${np.error}`);
+  }
+  console.log(
+    [
+      '',
+      'wall ms / cpu ms: load the objects and judge every connection, grouped (summarizeReachability).',
+      'stream ms: visit every Connection object once more (forEachConnection); its counts are checked against the summary.',
+      'ratio: netpolicy wall time / our wall time (netpolicy also parses YAML and prints JSON).',
+      'Targets: 1k < 1000 ms, 10k < 15000 ms, peak RSS < 1024 MiB. Load average now: ' + loadavg().map((l) => l.toFixed(1)).join(' '),
+    ].join('\n'),
+  );
+  if (failed) process.exitCode = 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await main();
+}
