@@ -231,7 +231,10 @@ export function formatDot(report: AnalyzeReport): string {
     lines.push(`    ${dotString(edge.from)} -> ${dotString(edge.to)} [label=${dotString(edge.ports.join(', '))}];`);
   }
   lines.push('  }', '  subgraph cluster_namespaces {', `    label=${dotString('namespace reachability (allowed/checked)')};`);
-  for (const group of summary.groups) lines.push(`    ${dotString(`group:${group}`)} [label=${dotString(group)}, shape=folder];`);
+  for (const group of summary.groups) {
+    const shape = summary.externals.has(group) ? 'ellipse' : 'folder';
+    lines.push(`    ${dotString(`group:${group}`)} [label=${dotString(group)}, shape=${shape}];`);
+  }
   for (const pair of summary.pairs) {
     if (pair.level === 'none') continue;
     const style = pair.level === 'all' ? 'solid' : 'dashed';

@@ -17,6 +17,8 @@ export interface GroupReachability {
 export interface NamespaceSummary {
   /** Namespaces first (sorted), then external IPs (sorted). */
   readonly groups: readonly string[];
+  /** The groups that are external IPs rather than namespaces. */
+  readonly externals: ReadonlySet<string>;
   /** Only pairs with at least one checked connection, in `groups` order. */
   readonly pairs: readonly GroupReachability[];
 }
@@ -53,7 +55,7 @@ export function summarizeByNamespace(connections: readonly AnalyzedConnection[],
       pairs.push({ from, to, ...count, level });
     }
   }
-  return { groups, pairs };
+  return { groups, externals, pairs };
 }
 
 function pairKey(from: string, to: string): string {
