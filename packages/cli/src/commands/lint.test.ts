@@ -77,6 +77,15 @@ describe('k8s-security lint', () => {
     expect(stdout.trimEnd().split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
+  it('lints each item of a kind: List document (kubectl get -o json output)', async () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'listed', namespace: 'shop' }, spec: { podSelector: {} } }] };
+    writeFileSync(path.join(dir, 'list.json'), JSON.stringify(list));
+    const parsed = JSON.parse((await run(['lint', 'list.json', '--format', 'json'], dir)).stdout);
+    expect(parsed.results.map((r: { ruleId: string; subject: string; location: unknown }) => [r.ruleId, r.subject, r.location])).toEqual([
+      ['NP005', 'shop/listed', { file: 'list.json', line: 1 }],
+    ]);
+  });
+
   it('exits 0 when findings are below --fail-on', async () => {
     expect((await run(['lint', 'bad', '--fail-on', 'error'], dir)).code).toBe(0);
     expect((await run(['lint', 'bad', '--fail-on', 'note'], dir)).code).toBe(1);
@@ -124,8 +133,8 @@ describe('k8s-security lint', () => {
 
   const errorCases: [string, string[], RegExp][] = [
     ['no path', ['lint'], /needs at least one file or folder/],
-    ['a missing file', ['lint', 'nope.yaml'], /nope\.yaml: no such file or folder/],
-    ['invalid YAML', ['lint', 'broken.yaml'], /broken\.yaml:\d+: invalid YAML/],
+    ['a missing file', ['lint', 'nope.yaml'], /nope\.yaml: cannot read \(no such file or folder\)/],
+    ['invalid YAML', ['lint', 'broken.yaml'], /broken\.yaml:\d+:\d+: invalid YAML/],
     ['an unknown format', ['lint', 'bad', '--format', 'xml'], /--format "xml" is not a format/],
     ['an unknown --fail-on', ['lint', 'bad', '--fail-on', 'fatal'], /--fail-on "fatal" is not a level/],
     ['an unknown rule id', ['lint', 'bad', '--disable', 'NP999'], /unknown rule NP999/],
