@@ -214,6 +214,12 @@ describe('rule details', () => {
     expect(hits([p, pod('web', 'shop', { app: 'web' })])).toEqual([]);
   });
 
+  it('NP011 applies matchExpressions as Kubernetes does (NotIn matches pods without the key)', () => {
+    const notIn = policy({ podSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] }, policyTypes: ['Ingress'] });
+    expect(hits([notIn, pod('web', 'shop', { app: 'web' })])).toEqual([]);
+    expect(hits([notIn, pod('db', 'shop', { tier: 'db' })])).toEqual(['NP011 spec.podSelector']);
+  });
+
   it('NP011 reads pod labels from workload templates', () => {
     const deployment = {
       apiVersion: 'apps/v1',

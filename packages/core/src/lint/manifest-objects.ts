@@ -2,6 +2,8 @@
  * Loose readers for parsed manifests. Input comes from users' files, so nothing is trusted:
  * every accessor tolerates missing or mistyped fields instead of throwing.
  */
+import { AnalyzerInputError } from '../analyzer/analyzer-input-error.js';
+import { compileSelector } from '../analyzer/compiled-policy.js';
 import { NAMESPACE_NAME_LABEL, type NetworkPolicy } from '../model/network-policy.js';
 
 /** The namespace Kubernetes assumes when a manifest names none. */
@@ -49,35 +51,17 @@ export function isEmptySelector(selector: unknown): boolean {
   return Object.keys(stringRecord(selector.matchLabels)).length === 0 && arrayOf(selector.matchExpressions).length === 0;
 }
 
-/** Label selector semantics of apimachinery: every matchLabels pair and every expression must hold. */
+/**
+ * Whether `selector` selects `labels`, by the analyzer's selector semantics. A malformed selector
+ * matches nothing here: the linter reports on policies, it does not refuse them.
+ */
 export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (!isRecord(selector)) return false;
-  for (const [key, value] of Object.entries(stringRecord(selector.matchLabels))) {
-    if (labels[key] !== value) return false;
+  try {
+    return compileSelector(selector, 'lint', 'selector').matches(labels);
+  } catch (error) {
+    if (error instanceof AnalyzerInputError) return false;
+    throw error;
   }
-  for (const expression of arrayOf<Record<string, unknown>>(selector.matchExpressions)) {
-    if (!isRecord(expression) || typeof expression.key !== 'string') return false;
-    const values = arrayOf<string>(expression.values);
-    const present = Object.hasOwn(labels, expression.key);
-    const value = labels[expression.key];
-    switch (expression.operator) {
-      case 'In':
-        if (!present || !values.includes(value!)) return false;
-        break;
-      case 'NotIn':
-        if (present && values.includes(value!)) return false;
-        break;
-      case 'Exists':
-        if (!present) return false;
-        break;
-      case 'DoesNotExist':
-        if (present) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }
 
 /** Pod labels of one workload found in the input (a Pod, or a controller's pod template). */
