@@ -494,6 +494,17 @@ spec:
       expectOneLineFailure(await run('policy.json'), 'policy.json:1: NetworkPolicy shop/odd: spec.podSelector.matchExpressions[0].operator:', 'use In, NotIn, Exists or DoesNotExist');
     });
 
+    it('reports two policies with one name, which only the evaluator checks, by file and line', async () => {
+      const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: twin, namespace: shop}\nspec: {podSelector: {}}\n';
+      await writeFiles({ 'a.yaml': policy, 'b.yaml': policy });
+      expectOneLineFailure(await run('.'), 'a.yaml:1: NetworkPolicy shop/twin: metadata.name: two policies share this namespace and name');
+    });
+
+    it('reports two workloads that would share one endpoint name', async () => {
+      await writeFiles({ 'm.yaml': `${deployment('shop', 'web', '[]')}---\n${deployment('shop', 'web', '[]').replace('kind: Deployment', 'kind: StatefulSet')}` });
+      expectOneLineFailure(await run('m.yaml'), 'm.yaml:14: StatefulSet shop/web: metadata.name: endpoint id shop/web is already taken by a Deployment');
+    });
+
     it('names a nameless object by its file and line', async () => {
       await writeFiles({ 'pods.yaml': `${SHOP_NAMESPACES}---\napiVersion: v1\nkind: Pod\nmetadata: {namespace: shop}\nspec: {containers: []}\n` });
       expectOneLineFailure(await run('pods.yaml'), 'pods.yaml:12:', 'metadata.name');

@@ -40,13 +40,9 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const connections = analyzeReachability(modelWithExternals, {
-    from: options.from,
-    to: options.to,
-    port: options.port,
-    protocol: options.protocol,
-  });
-  const printable: AnalyzedConnection[] = connections
+  const printable: AnalyzedConnection[] = withManifestErrors(documents, () =>
+    analyzeReachability(modelWithExternals, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }),
+  )
     // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
     .filter((connection) => !(isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)))
     .map((connection) => ({
@@ -73,9 +69,20 @@ async function readDocuments(options: AnalyzeOptions, cwd: string): Promise<Mani
 }
 
 function buildModel(documents: readonly ManifestDocument[]): ClusterModelLoad {
-  try {
+  return withManifestErrors(documents, () => {
     const load = clusterModelFromObjects(documents.map((document) => document.object));
     return { model: load.model, notes: load.notes.map((note) => withSourceLocations(note, documents)) };
+  });
+}
+
+/**
+ * Runs a step of the analyzer and turns its input errors into one line that names the file and
+ * line of the object at fault. Some checks (e.g. two policies with one name) only run when the
+ * evaluator indexes the model, so analysis needs this as much as loading does.
+ */
+function withManifestErrors<T>(documents: readonly ManifestDocument[], step: () => T): T {
+  try {
+    return step();
   } catch (error) {
     if (error instanceof AnalyzerInputError) {
       const source = locateObject(error.objectRef, documents);
