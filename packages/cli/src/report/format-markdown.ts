@@ -1,5 +1,5 @@
 /** GitHub-flavoured Markdown: a summary line, a results table and the notes, for PR comments and job summaries. */
-import { describeFailureCounts, type Report, type ReportResult } from './report-model.js';
+import { describeFailureCounts, describeSubjects, type Report, type ReportResult } from './report-model.js';
 
 /** Escapes text for one table cell: pipes, newlines and inline HTML would break the row. */
 function cell(text: string): string {
@@ -15,7 +15,7 @@ function statusOf(result: ReportResult): string {
 }
 
 export function formatMarkdown(report: Report): string {
-  const lines = [`## k8s-security ${report.command}`, '', `${report.subjects.length} checked, ${describeFailureCounts(report)}.`, ''];
+  const lines = [`## k8s-security ${report.command}`, '', `${describeSubjects(report)}, ${describeFailureCounts(report)}.`, ''];
   if (report.results.length > 0) {
     const rulesById = new Map(report.rules.map((rule) => [rule.id, rule]));
     lines.push('| Status | Rule | Subject | Path | Message | Policies |', '| --- | --- | --- | --- | --- | --- |');

@@ -1,5 +1,5 @@
 /** Plain-text table for terminals: every line fits in `width` columns (80 by default). */
-import { describeFailureCounts, type Report, type ReportResult } from './report-model.js';
+import { describeFailureCounts, describeSubjects, type Report, type ReportResult } from './report-model.js';
 
 const STATUS_WIDTH = 8;
 const RULE_WIDTH = 7;
@@ -52,9 +52,8 @@ export function formatTable(report: Report, width = 80): string {
     lines.push('');
   }
   for (const note of report.notes) lines.push(...wrapText(`note: ${note}`, width));
-  const what = report.command === 'lint' ? 'polic' : 'namespace';
-  const plural = report.command === 'lint' ? (report.subjects.length === 1 ? 'y' : 'ies') : report.subjects.length === 1 ? '' : 's';
-  const checked = report.command === 'audit' ? `, ${report.results.filter((r) => r.status === 'pass').length} checks passed` : '';
-  lines.push(...wrapText(`k8s-security ${report.command}: ${report.subjects.length} ${what}${plural} checked, ${describeFailureCounts(report)}${checked}`, width));
+  const passed = report.results.filter((r) => r.status === 'pass').length;
+  const checked = report.command === 'audit' ? `, ${passed} check${passed === 1 ? '' : 's'} passed` : '';
+  lines.push(...wrapText(`k8s-security ${report.command}: ${describeSubjects(report)}, ${describeFailureCounts(report)}${checked}`, width));
   return `${lines.join('\n')}\n`;
 }

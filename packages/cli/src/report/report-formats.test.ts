@@ -36,7 +36,7 @@ describe('formatTable', () => {
   it('keeps every line within 80 columns and ends with a summary', () => {
     const lines = formatTable(report).trimEnd().split('\n');
     expect(lines.every((line) => line.length <= 80)).toBe(true);
-    expect(lines.at(-1)).toBe('k8s-security audit: 2 namespaces checked, 1 error, 1 note, 1 checks passed');
+    expect(lines.at(-1)).toBe('k8s-security audit: 2 namespaces checked, 1 error, 1 note, 1 check passed');
     expect(lines.some((line) => line.startsWith('ERROR   A1     shop spec.ingress[0]'))).toBe(true);
     expect(lines.some((line) => line.startsWith('PASS    A2     shop'))).toBe(true);
   });

@@ -81,3 +81,10 @@ export function describeFailureCounts(report: Report): string {
   const parts = REPORT_SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`);
   return parts.length > 0 ? parts.join(', ') : 'no failures';
 }
+
+/** `3 policies checked` or `1 namespace checked`: what a run covered. */
+export function describeSubjects(report: Report): string {
+  const count = report.subjects.length;
+  const noun = report.command === 'lint' ? (count === 1 ? 'policy' : 'policies') : count === 1 ? 'namespace' : 'namespaces';
+  return `${count} ${noun} checked`;
+}
