@@ -1,37 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ENVIRONMENTS,
-  NAMESPACE_ISOLATION_LAYERS,
-  namespaceIsolation,
-  resolveNamespaceIsolationOptions,
-} from '@k8s-security-pro/core';
+import { ENVIRONMENTS, NAMESPACE_ISOLATION_LAYERS, namespaceIsolation } from '@k8s-security-pro/core';
 import { describe, expect, it } from 'vitest';
 import { compareRoutes, networkPoliciesIn, normalisePolicies } from './test-support/normalise.js';
-import { REPO_ROOT, runTool } from './test-support/tools.js';
-
-interface Route {
-  readonly name: string;
-  /** NetworkPolicies in the order the route applies them. */
-  readonly policies: Record<string, unknown>[];
-}
-
-function routesFor(envName: string): Route[] {
-  const environment = ENVIRONMENTS.find((e) => e.name === envName)!;
-  const namespace = resolveNamespaceIsolationOptions(environment.values).targetNamespaces[0]!;
-  const helm = runTool('helm', [
-    'template', 'k8s-security', 'charts/k8s-security',
-    '-f', `charts/k8s-security/values-${envName}.yaml`, '-n', namespace,
-  ]);
-  const kustomize = runTool('kustomize', ['build', `kustomize/overlays/${envName}`]);
-  const plain = readFileSync(join(REPO_ROOT, `manifests/14_namespace_isolation-${envName}.yaml`), 'utf8');
-  return [
-    { name: 'namespaceIsolation() from the core', policies: namespaceIsolation(environment.values) as never },
-    { name: `helm template -f values-${envName}.yaml`, policies: networkPoliciesIn(helm) },
-    { name: `kustomize build overlays/${envName}`, policies: networkPoliciesIn(kustomize) },
-    { name: `manifests/14_namespace_isolation-${envName}.yaml`, policies: networkPoliciesIn(plain) },
-  ];
-}
+import { routesFor } from './test-support/routes.js';
+import { REPO_ROOT } from './test-support/tools.js';
 
 const effectOf = new Map(NAMESPACE_ISOLATION_LAYERS.map((layer) => [layer.policyName, layer.effect]));
 
