@@ -128,11 +128,13 @@ describe('k8s-security audit PATH...', () => {
     expect(json.subjects).toEqual(['legacy', 'production']);
     expect(json.results).toHaveLength(10);
     expect(json.rules[0]).toMatchObject({ id: 'AUD001', tags: ['CIS 5.3.2', 'MITRE T1021', 'MITRE T1046'] });
+    expect(json.results[0]).toMatchObject({ ruleId: 'AUD001', subject: 'legacy', location: { file: 'allow-all.yaml', line: 2 } });
 
     const sarif = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'sarif'], dir)).stdout);
     expect(sarifStructureProblems(sarif)).toEqual([]);
     const kinds = sarif.runs[0].results.map((r: { kind: string }) => r.kind);
     expect(kinds.filter((k: string) => k === 'pass')).toHaveLength(json.results.filter((r: { status: string }) => r.status === 'pass').length);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'allow-all.yaml' }, region: { startLine: 2 } });
 
     const junit = (await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'junit'], dir)).stdout;
     expect(xmlWellFormednessProblem(junit)).toBeUndefined();

@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import { AUDIT_CHECK_LIST, AnalyzerInputError, auditNamespaces, type AuditResult } from '@k8s-security-pro/core';
 import { UsageError, type CommandIo } from '../io.js';
 import { formatReport } from '../report/format-report.js';
-import { failuresAtOrAbove, type Report } from '../report/report-model.js';
+import { failuresAtOrAbove, type Report, type ReportLocation } from '../report/report-model.js';
 import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
 import { readClusterObjects } from './audit-cluster.js';
-import { readManifestInputs } from './lint-input.js';
+import { readManifestInputs, type ManifestDocument } from './lint-input.js';
 
 export const AUDIT_USAGE = `Usage: k8s-security audit PATH... [options]
        k8s-security audit --kubeconfig FILE [--context NAME] [options]
@@ -31,8 +31,23 @@ or input.`;
 const splitList = (values: readonly string[] | undefined) =>
   (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 
-/** Turns an audit result into the shared report: one result per namespace and check. */
-export function auditReport(result: AuditResult, source: string): Report {
+/** Where each NetworkPolicy of the input sits, by `namespace/name`, to locate audit results in files. */
+export function policyLocations(documents: readonly ManifestDocument[]): Map<string, ReportLocation> {
+  const locations = new Map<string, ReportLocation>();
+  for (const { file, line, object } of documents) {
+    const { kind, metadata } = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    if (kind !== 'NetworkPolicy' || typeof metadata?.name !== 'string') continue;
+    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+    if (!locations.has(`${namespace}/${metadata.name}`)) locations.set(`${namespace}/${metadata.name}`, { file, line });
+  }
+  return locations;
+}
+
+/**
+ * Turns an audit result into the shared report: one result per namespace and check, located at
+ * the first policy behind the verdict when the input came from files.
+ */
+export function auditReport(result: AuditResult, source: string, locations: ReadonlyMap<string, ReportLocation> = new Map()): Report {
   return {
     command: 'audit',
     toolVersion: cliVersion(),
@@ -46,6 +61,7 @@ export function auditReport(result: AuditResult, source: string): Report {
         subject: entry.namespace,
         message: check.message,
         policies: check.policies,
+        ...locationOf(check.policies, locations),
       })),
     ),
     notes: [
@@ -55,6 +71,11 @@ export function auditReport(result: AuditResult, source: string): Report {
       ...result.notes,
     ],
   };
+}
+
+function locationOf(policies: readonly string[], locations: ReadonlyMap<string, ReportLocation>): { location?: ReportLocation } {
+  const location = policies.map((policy) => locations.get(policy)).find((found) => found !== undefined);
+  return location ? { location } : {};
 }
 
 export async function audit(args: readonly string[], io: CommandIo): Promise<number> {
@@ -83,10 +104,13 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
 
   let objects: readonly unknown[];
   let source: string;
+  let locations = new Map<string, ReportLocation>();
   if (values.kubeconfig !== undefined) {
     ({ objects, source } = await readClusterObjects(values.kubeconfig, values.context, io.cwd));
   } else {
-    objects = (await readManifestInputs(positionals, io.cwd)).map((document) => document.object);
+    const documents = await readManifestInputs(positionals, io.cwd);
+    objects = documents.map((document) => document.object);
+    locations = policyLocations(documents);
     source = positionals.join(', ');
   }
   let result: AuditResult;
@@ -96,7 +120,7 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     if (error instanceof AnalyzerInputError) throw new UsageError(error.message);
     throw error;
   }
-  const report = auditReport(result, source);
+  const report = auditReport(result, source, locations);
   io.stdout.write(formatReport(report, format));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 /**
  * Manifest input of `lint` and `audit`: the files and folders that `input/read-manifests.ts`
- * reads, with `kind: List` documents unpacked so every object is linted on its own.
+ * reads, with `kind: List` and typed lists (`NetworkPolicyList`) unpacked so every object is
+ * linted on its own.
  */
 import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
 import { UsageError } from '../io.js';
@@ -17,7 +18,13 @@ export async function readManifestInputs(inputs: readonly string[], cwd: string)
     throw error;
   }
   return documents.flatMap((document) => {
-    const { kind, items } = document.object as { kind?: unknown; items?: unknown };
-    return kind === 'List' && Array.isArray(items) ? items.map((item: unknown) => ({ ...document, object: item })) : [document];
+    const { kind, apiVersion, items } = document.object as { kind?: unknown; apiVersion?: unknown; items?: unknown };
+    if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) return [document];
+    // Typed lists straight from the API (NetworkPolicyList, ...) leave kind and apiVersion off their items.
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    return items.map((item: unknown) => ({
+      ...document,
+      object: itemKind && typeof item === 'object' && item !== null && !('kind' in item) ? { apiVersion, kind: itemKind, ...item } : item,
+    }));
   });
 }

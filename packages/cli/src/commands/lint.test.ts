@@ -86,6 +86,21 @@ describe('k8s-security lint', () => {
     ]);
   });
 
+  it('lints the items of a typed list as the API returns it, without kind on the items', async () => {
+    const list = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicyList',
+      metadata: { resourceVersion: '7' },
+      items: [{ metadata: { name: 'from-api', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{}] }] } }],
+    };
+    writeFileSync(path.join(dir, 'api-list.json'), JSON.stringify(list));
+    const parsed = JSON.parse((await run(['lint', 'api-list.json', '--format', 'json'], dir)).stdout);
+    expect(parsed.results.map((r: { ruleId: string; subject: string; path: string }) => `${r.ruleId} ${r.subject} ${r.path}`)).toEqual([
+      'NP003 shop/from-api spec.ingress[0]',
+      'NP006 shop/from-api spec.ingress[0].ports[0]',
+    ]);
+  });
+
   it('exits 0 when findings are below --fail-on', async () => {
     expect((await run(['lint', 'bad', '--fail-on', 'error'], dir)).code).toBe(0);
     expect((await run(['lint', 'bad', '--fail-on', 'note'], dir)).code).toBe(1);
