@@ -1,11 +1,12 @@
 import {
   AnalyzerInputError,
-  analyzeReachability,
   clusterModelFromObjects,
   explanationText,
   externalEndpoint,
+  iterateReachability,
   type ClusterModel,
   type ClusterModelLoad,
+  type Explanation,
 } from '@k8s-security-pro/core';
 import { UsageError, type CommandIo } from '../io.js';
 import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
@@ -40,23 +41,40 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const printable: AnalyzedConnection[] = withManifestErrors(documents, () =>
-    analyzeReachability(modelWithExternals, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }),
-  )
+  const printable = withManifestErrors(documents, () => judgeConnections(modelWithExternals, options));
+  // Notes come after every check that can fail, so a failure stays one line on stderr.
+  for (const note of notes) io.stderr.write(`k8s-security: note: ${note}\n`);
+  io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
+  return 0;
+}
+
+/** Streams the evaluator's verdicts into printable rows; equal explanations are rendered once. */
+function judgeConnections(model: ClusterModel, options: AnalyzeOptions): AnalyzedConnection[] {
+  const explanationTexts = new Map<Explanation, string>();
+  const rows: AnalyzedConnection[] = [];
+  const query = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
+  for (const connection of iterateReachability(model, query)) {
     // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
-    .filter((connection) => !(isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)))
-    .map((connection) => ({
+    if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
+    const row: AnalyzedConnection = {
       from: connection.from,
       to: connection.to,
       port: connection.port,
       protocol: connection.protocol,
       allowed: connection.allowed,
-      ...(options.explain && connection.explanation !== undefined ? { explanation: explanationText(connection.explanation) } : {}),
-    }));
-  // Notes come after every check that can fail, so a failure stays one line on stderr.
-  for (const note of notes) io.stderr.write(`k8s-security: note: ${note}\n`);
-  io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
-  return 0;
+    };
+    if (options.explain && connection.explanation !== undefined) {
+      let text = explanationTexts.get(connection.explanation);
+      if (text === undefined) {
+        text = explanationText(connection.explanation);
+        explanationTexts.set(connection.explanation, text);
+      }
+      rows.push({ ...row, explanation: text });
+    } else {
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 async function readDocuments(options: AnalyzeOptions, cwd: string): Promise<ManifestDocument[]> {

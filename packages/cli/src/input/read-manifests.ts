@@ -57,7 +57,7 @@ export async function readManifestDocuments(files: readonly string[], cwd: strin
     } catch (error) {
       throw new ManifestReadError(`${file}: cannot read the file (${describeFsError(error)})`);
     }
-    documents.push(...parseManifestText(text, file));
+    for (const document of parseManifestText(text, file)) documents.push(document);
   }
   return documents;
 }
@@ -98,7 +98,7 @@ async function walk(folder: string, cwd: string): Promise<string[]> {
     // Symbolic links are followed, so a linked folder or file counts as what it points to.
     const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && (await statOrThrow(child, cwd)).isDirectory());
     if (isDirectory) {
-      files.push(...(await walk(child, cwd)));
+      for (const file of await walk(child, cwd)) files.push(file);
     } else if (MANIFEST_EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension))) {
       files.push(child);
     }

@@ -107,6 +107,14 @@ describe('formatTable', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it('formats 200,000 connections (no argument spreading that overflows the stack)', () => {
+    const connections = Array.from({ length: 200_000 }, (_, index) => connection(`ns/src-${index % 500}`, `ns/dst-${index}`, 80, index % 3 === 0));
+    const text = formatTable({ endpoints: [], connections });
+    expect(text.endsWith('200000 connections checked: 66667 allowed, 133333 denied\n')).toBe(true);
+    expect(formatMarkdown({ endpoints: [], connections })).toContain('| ns | partial (66667/200000) |');
+    expect(formatDot({ endpoints: [], connections })).toContain('"group:ns" -> "group:ns" [label="partial 66667/200000", style=dashed];');
+  });
+
   it('counts a single connection in the singular', () => {
     expect(formatTable({ endpoints: [], connections: [connection('a/x', 'a/y', 80, true)] })).toContain('1 connection checked: 1 allowed, 0 denied');
   });

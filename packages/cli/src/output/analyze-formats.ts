@@ -63,15 +63,27 @@ export function formatTable({ connections }: AnalyzeReport): string {
   if (connections.length === 0) return 'No connections to check: the manifests hold fewer than two endpoints, or none matches --from/--to.\n';
   const header = ['FROM', 'TO', 'PORT', 'VERDICT'];
   const rows = connections.map((connection) => [connection.from, connection.to, portText(connection), verdictText(connection)]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  // A loop, not Math.max(...rows): spreading 100,000+ arguments overflows the call stack.
+  const widths = header.map((title) => title.length);
+  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column]!, cell.length)));
   const tableWidth = widths.reduce((sum, width) => sum + width, 0) + COLUMN_GAP.length * (widths.length - 1);
   const lines: string[] = [];
+  // Many connections share one explanation: wrap each distinct text once.
+  const wrapped = new Map<string, string[]>();
+  const explanationLines = (text: string, indent: string) => {
+    let result = wrapped.get(text);
+    if (!result) {
+      result = wrapIndented(text, indent);
+      wrapped.set(text, result);
+    }
+    return result;
+  };
   if (tableWidth <= TERMINAL_WIDTH) {
     const render = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(COLUMN_GAP).trimEnd();
     lines.push(render(header));
     connections.forEach((connection, index) => {
       lines.push(render(rows[index]!));
-      if (connection.explanation !== undefined) lines.push(...wrapIndented(connection.explanation, '    '));
+      if (connection.explanation !== undefined) lines.push(...explanationLines(connection.explanation, '    '));
     });
   } else {
     let previousFrom: string | undefined;
@@ -84,7 +96,7 @@ export function formatTable({ connections }: AnalyzeReport): string {
       }
       if (connection.to !== previousTo) lines.push(`  to ${connection.to}`);
       lines.push(`    ${portText(connection).padEnd(11)} ${verdictText(connection)}`);
-      if (connection.explanation !== undefined) lines.push(...wrapIndented(connection.explanation, '      '));
+      if (connection.explanation !== undefined) lines.push(...explanationLines(connection.explanation, '      '));
       previousFrom = connection.from;
       previousTo = connection.to;
     }
@@ -143,9 +155,9 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-function summaryCell(summary: NamespaceSummary, from: string, to: string): string {
-  const pair = summary.pairs.find((candidate) => candidate.from === from && candidate.to === to);
-  return pair ? `${pair.level} (${pair.allowed}/${pair.total})` : '-';
+function summaryCells(summary: NamespaceSummary): (from: string, to: string) => string {
+  const cells = new Map(summary.pairs.map((pair) => [`${pair.from}\u0000${pair.to}`, `${pair.level} (${pair.allowed}/${pair.total})`]));
+  return (from, to) => cells.get(`${from}\u0000${to}`) ?? '-';
 }
 
 export function formatMarkdown(report: AnalyzeReport): string {
@@ -163,7 +175,8 @@ export function formatMarkdown(report: AnalyzeReport): string {
     lines.push('No endpoints.');
   } else {
     lines.push(markdownRow(['from \\ to', ...summary.groups]), markdownRow(['---', ...summary.groups.map(() => '---')]));
-    for (const from of summary.groups) lines.push(markdownRow([from, ...summary.groups.map((to) => summaryCell(summary, from, to))]));
+    const cell = summaryCells(summary);
+    for (const from of summary.groups) lines.push(markdownRow([from, ...summary.groups.map((to) => cell(from, to))]));
   }
   lines.push('', '## Connections', '', countLine(connections), '');
   if (connections.length > 0) {
@@ -210,7 +223,9 @@ export function formatDot(report: AnalyzeReport): string {
     if (group === undefined) {
       lines.push(`    ${dotString(endpoint)} [shape=ellipse];`);
     } else {
-      byGroup.set(group, [...(byGroup.get(group) ?? []), endpoint]);
+      const members = byGroup.get(group) ?? [];
+      members.push(endpoint);
+      byGroup.set(group, members);
     }
   }
   let clusterIndex = 0;

@@ -36,7 +36,12 @@ export function isExternalEndpoint(endpoint: string): boolean {
 export function summarizeByNamespace(connections: readonly AnalyzedConnection[], endpoints: readonly string[]): NamespaceSummary {
   const namespaces = new Set<string>();
   const externals = new Set<string>();
-  for (const endpoint of endpoints) (isExternalEndpoint(endpoint) ? externals : namespaces).add(endpointGroup(endpoint));
+  const addGroup = (endpoint: string) => (isExternalEndpoint(endpoint) ? externals : namespaces).add(endpointGroup(endpoint));
+  endpoints.forEach(addGroup);
+  for (const connection of connections) {
+    addGroup(connection.from);
+    addGroup(connection.to);
+  }
   const groups = [...[...namespaces].sort(), ...[...externals].sort()];
   const counts = new Map<string, { allowed: number; total: number }>();
   for (const connection of connections) {
