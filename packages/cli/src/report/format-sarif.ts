@@ -4,12 +4,13 @@
  *
  * @see https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
+import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Report, ReportResult } from './report-model.js';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-function sarifResult(result: ReportResult, ruleIndex: number) {
+function sarifResult(result: ReportResult, ruleIndex: number): Result {
   const logicalName = result.path ? `${result.subject}:${result.path}` : result.subject;
   return {
     ruleId: result.ruleId,
@@ -36,7 +37,8 @@ function sarifResult(result: ReportResult, ruleIndex: number) {
 
 export function formatSarif(report: Report): string {
   const ruleIds = report.rules.map((rule) => rule.id);
-  const log = {
+  // Typed with @types/sarif (generated from the 2.1.0 schema), so the compiler checks the structure.
+  const log: Log = {
     $schema: SARIF_SCHEMA_URI,
     version: SARIF_VERSION,
     runs: [
@@ -45,7 +47,7 @@ export function formatSarif(report: Report): string {
           driver: {
             name: `k8s-security ${report.command}`,
             version: report.toolVersion,
-            rules: report.rules.map((rule) => ({
+            rules: report.rules.map((rule): ReportingDescriptor => ({
               id: rule.id,
               name: rule.name,
               shortDescription: { text: rule.summary },
