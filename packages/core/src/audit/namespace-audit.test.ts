@@ -102,6 +102,13 @@ describe('auditNamespaces semantics', () => {
     expect(checkOf(result, 'shop', 'AUD001').message).toContain('allowed by shop/allow-all ingress[0]');
   });
 
+  it('fails default deny when an ipBlock lets every outside address in, even though other namespaces stay out', () => {
+    const result = auditNamespaces([denyIngress('shop'), policy('allow-internet', 'shop', { policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })]);
+    const check = checkOf(result, 'shop', 'AUD001');
+    expect(check.passed).toBe(false);
+    expect(check.message).toContain('from 203.0.113.53 it is allowed by shop/allow-internet ingress[0]');
+  });
+
   it('fails default deny when the deny policy selects only some labels, since a new pod is not covered', () => {
     const result = auditNamespaces([policy('deny-web', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] })]);
     expect(checkOf(result, 'shop', 'AUD001').passed).toBe(false);
