@@ -146,6 +146,15 @@ describe('k8s-security lint', () => {
     expect(stdout).toContain('| warning | NP002 udp-only-dns | shop/allow-dns | spec.egress[0].ports[0] |');
   });
 
+  it('prints its usage within 80 columns', async () => {
+    for (const command of ['lint', 'audit']) {
+      const { code, stdout } = await run([command, '--help'], dir);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: k8s-security ${command} PATH...`);
+      expect(stdout.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    }
+  });
+
   const errorCases: [string, string[], RegExp][] = [
     ['no path', ['lint'], /needs at least one file or folder/],
     ['a missing file', ['lint', 'nope.yaml'], /nope\.yaml: cannot read \(no such file or folder\)/],

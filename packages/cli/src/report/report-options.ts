@@ -8,7 +8,8 @@ export const DEFAULT_FAIL_ON: FailOn = 'warning';
 
 export const REPORT_OPTIONS_USAGE = `  --format FORMAT    table (default, 80 columns), json, sarif, junit or markdown
   --fail-on LEVEL    exit 1 when a failure at or above LEVEL is found: error,
-                     warning (default), note, or none (exit 0 whenever the run completes)`;
+                     warning (default), note, or none (exit 0 whenever the
+                     run completes)`;
 
 export function parseReportFormat(value: string | undefined): ReportFormat {
   const format = value ?? 'table';
