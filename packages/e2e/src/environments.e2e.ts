@@ -14,7 +14,7 @@ import { environmentNamed, type NamespaceIsolationOptions } from '@k8s-security-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, parseYamlStream, type StoredNetworkPolicy } from './cluster.js';
 import { ControlPlane } from './control-plane.js';
-import { expectedSpecs, mergeValues } from './expected.js';
+import { expectedPolicies, mergeValues } from './expected.js';
 import { REPO_ROOT, describeFailure, run } from './process.js';
 
 const CHART = 'charts/k8s-security';
@@ -51,10 +51,16 @@ async function expectModelPolicies(options: NamespaceIsolationOptions, namespace
   const all = new Map<string, StoredNetworkPolicy>();
   for (const namespace of namespaces) {
     const stored = await cluster.networkPolicies(namespace);
-    const expected = expectedSpecs(options, namespace);
+    const expected = expectedPolicies(options, namespace);
     expect([...stored.keys()].sort(), `policies in namespace ${namespace}`).toEqual([...expected.keys()].sort());
-    for (const [name, spec] of expected) {
-      expect(stored.get(name)?.spec, `spec of ${namespace}/${name}`).toEqual(spec);
+    for (const [name, policy] of expected) {
+      const actual = stored.get(name);
+      expect(actual?.spec, `spec of ${namespace}/${name}`).toEqual(policy.spec);
+      // The catalog annotations travel with every route; Helm may only add its own metadata
+      // (it sets app.kubernetes.io/managed-by: Helm).
+      expect(actual?.metadata.annotations ?? {}, `annotations of ${namespace}/${name}`).toMatchObject(policy.annotations);
+      const { ['app.kubernetes.io/managed-by']: _managedBy, ...labels } = policy.labels;
+      expect(actual?.metadata.labels ?? {}, `labels of ${namespace}/${name}`).toMatchObject(labels);
     }
     for (const [name, policy] of stored) all.set(`${namespace}/${name}`, policy);
   }
@@ -205,7 +211,9 @@ describe.each(['dev', 'staging', 'prod'])('environment %s', (envName) => {
   it('kubectl apply -k of the overlay stores the model policies, a second apply changes nothing, delete -k removes them', async () => {
     const rendered = parseYamlStream((await cluster.kubectlOk(['kustomize', overlay])).stdout);
     const first = await cluster.kubectlOk(['apply', '-k', overlay]);
-    expect(first.stdout.trim().split('\n')).toHaveLength(rendered.length);
+    const created = first.stdout.trim().split('\n');
+    expect(created).toHaveLength(rendered.length);
+    expect(created.filter((line) => !line.endsWith(' created')), 'objects that existed before the first apply').toEqual([]);
     await expectModelPolicies(values, namespaces);
 
     const second = await cluster.kubectlOk(['apply', '-k', overlay]);

@@ -36,12 +36,22 @@ function isEmptyObject(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
-/** Policy name → spec as the server would store it, for the namespace-isolation set of `options`, in one namespace. */
-export function expectedSpecs(options: NamespaceIsolationOptions, namespace: string): Map<string, NetworkPolicySpec> {
+/** What one policy of the model should look like once stored. */
+export interface ExpectedPolicy {
+  readonly spec: NetworkPolicySpec;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** Policy name → what the server should store, for the namespace-isolation set of `options`, in one namespace. */
+export function expectedPolicies(options: NamespaceIsolationOptions, namespace: string): Map<string, ExpectedPolicy> {
   return new Map(
     namespaceIsolation(options)
       .filter((policy) => policy.metadata.namespace === namespace)
-      .map((policy) => [policy.metadata.name, asStoredByServer(policy.spec)]),
+      .map((policy) => [
+        policy.metadata.name,
+        { spec: asStoredByServer(policy.spec), labels: policy.metadata.labels ?? {}, annotations: policy.metadata.annotations ?? {} },
+      ]),
   );
 }
 
