@@ -32,3 +32,6 @@ npx nx run-many -t test --outputStyle=stream
 
 step "chart tests (helm lint --strict, helm-unittest)"
 bash tools/test-chart.sh
+
+step "end-to-end (kube-apiserver + etcd on 127.0.0.1; builds them first, see docs/e2e.md)"
+npm run -s test:e2e
