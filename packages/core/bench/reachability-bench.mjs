@@ -10,9 +10,10 @@
  *   npm run bench                        # 1k, 5k, 10k, with netpolicy on the 1k cluster
  *   node --expose-gc bench/reachability-bench.mjs --sizes 1000 --netpolicy-sizes 1000,5000
  *   node --expose-gc bench/reachability-bench.mjs --netpolicy-sizes none --stream-sizes none
+ *   node bench/reachability-bench.mjs --crosscheck 300   # our verdicts against netpolicy's, pair by pair
  *
- * Hooks for other tools: `syntheticCluster`, `runAnalyzerOnObjects`, `writeClusterYaml` and
- * `runNetpolicyOnDir` are exported; add another analyzer by timing it on the same directory.
+ * Hooks for other tools: `syntheticCluster`, `runAnalyzerOnObjects`, `writeClusterYaml`,
+ * `runNetpolicyOnDir` and `compareWithNetpolicy` are exported; add another analyzer by timing it on the same directory.
  * Runs against the built package (`dist/`), so build first (`npx tsc -b tsconfig.lib.json`).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -264,6 +265,72 @@ export function runNetpolicyOnDir(dir, timeoutMs = NETPOLICY_TIMEOUT_MS, binary 
   });
 }
 
+/** Reads netpolicy's `conn` text ("All Connections", "TCP 53,UDP 53", "TCP 80,9000-9100") as a predicate. */
+function netpolicyConnAdmits(conn) {
+  if (conn === 'All Connections') return () => true;
+  const ranges = [];
+  let protocol;
+  for (const token of conn.split(/[,;]/).map((t) => t.trim()).filter(Boolean)) {
+    const [head, rest] = token.split(/\s+/, 2);
+    let ports = token;
+    if (['TCP', 'UDP', 'SCTP'].includes(head)) {
+      protocol = head;
+      ports = rest ?? '';
+    }
+    if (ports === '') {
+      ranges.push({ protocol, first: 1, last: 65535 });
+      continue;
+    }
+    const [first, last] = ports.split('-').map(Number);
+    ranges.push({ protocol, first, last: last ?? first });
+  }
+  return (port, proto) => ranges.some((r) => r.protocol === proto && port >= r.first && port <= r.last);
+}
+
+/**
+ * Compares our verdicts with netpolicy's on workload-to-workload connections (our synthetic
+ * clusters have no IPs, so the two tools' ipBlock choices cannot differ there).
+ * Returns how many connections were compared and the ones the tools disagree on.
+ */
+export async function compareWithNetpolicy(objects, netpolicyEntries) {
+  const core = await loadCore();
+  const { model } = core.clusterModelFromObjects(objects);
+  const allowedPairs = new Map();
+  for (const entry of netpolicyEntries) {
+    const strip = (name) => name.replace(/\[[A-Za-z]+\]$/, '');
+    allowedPairs.set(`${strip(entry.src)} ${strip(entry.dst)}`, netpolicyConnAdmits(entry.conn));
+  }
+  let compared = 0;
+  let allowed = 0;
+  const disagreements = [];
+  core.forEachConnection(model, {}, (connection) => {
+    compared++;
+    if (connection.allowed) allowed++;
+    const admits = allowedPairs.get(`${connection.from} ${connection.to}`);
+    const theirs = admits ? admits(connection.port, connection.protocol) : false;
+    if (theirs !== connection.allowed && disagreements.length < 20) {
+      disagreements.push(`${connection.from} -> ${connection.to} ${connection.protocol}/${connection.port}: ours ${connection.allowed}, netpolicy ${theirs}`);
+    }
+  });
+  return { compared, allowed, disagreements };
+}
+
+async function crossCheck(workloads) {
+  const { objects } = await syntheticCluster({ workloads, seed: 20261126 });
+  const dir = mkdtempSync(join(tmpdir(), 'reachability-crosscheck-'));
+  try {
+    await writeClusterYaml(objects, dir);
+    const run = spawnSync(NETPOLICY_BINARY, ['list', '--dirpath', dir, '-o', 'json', '-q'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: NETPOLICY_TIMEOUT_MS * 5 });
+    if (run.status !== 0) throw new Error(`netpolicy failed: ${run.stderr}`);
+    const { compared, allowed, disagreements } = await compareWithNetpolicy(objects, JSON.parse(run.stdout));
+    console.log(`${workloads} workloads: ${compared} connections (${allowed} allowed) compared with netpolicy, ${disagreements.length} disagreements`);
+    for (const line of disagreements) console.log(`  ${line}`);
+    if (disagreements.length > 0) process.exitCode = 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function runOneSize(workloads, withNetpolicy, stream) {
   const { objects, namespaces } = await syntheticCluster({ workloads, seed: 20261126 });
   globalThis.gc?.();
@@ -298,6 +365,11 @@ function pad(text, width) {
 }
 
 async function main() {
+  const crossCheckSize = option('--crosscheck');
+  if (crossCheckSize !== undefined) {
+    await crossCheck(Number(crossCheckSize));
+    return;
+  }
   const child = option('--child');
   if (child !== undefined) {
     const row = await runOneSize(Number(child), process.argv.includes('--with-netpolicy'), process.argv.includes('--stream'));

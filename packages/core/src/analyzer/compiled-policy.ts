@@ -13,8 +13,9 @@ export type Labels = Readonly<Record<string, string>>;
 /** A parsed IP address. */
 export type ParsedIp = NonNullable<ReturnType<typeof parseIp>>;
 
-/** A label selector as a predicate; `matchesAll` marks `{}`. */
+/** A label selector as a predicate; `matchesAll` marks `{}`. Equal selectors have equal `key`s. */
 export interface CompiledSelector {
+  readonly key: string;
   readonly matchesAll: boolean;
   readonly matches: (labels: Labels) => boolean;
 }
@@ -68,7 +69,7 @@ export interface ResolvedContainerPort {
   readonly name?: string;
 }
 
-const MATCH_EVERYTHING: CompiledSelector = { matchesAll: true, matches: () => true };
+const MATCH_EVERYTHING: CompiledSelector = { key: '{}', matchesAll: true, matches: () => true };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -87,6 +88,7 @@ export function compileSelector(raw: unknown, objectRef: string, field: string):
     throw new AnalyzerInputError(objectRef, field, 'must be a label selector such as {} or {matchLabels: {app: web}}');
   }
   const tests: ((labels: Labels) => boolean)[] = [];
+  const keyParts: string[] = [];
   const matchLabels = raw['matchLabels'];
   if (matchLabels !== undefined && matchLabels !== null) {
     if (!isRecord(matchLabels)) {
@@ -97,12 +99,17 @@ export function compileSelector(raw: unknown, objectRef: string, field: string):
         throw new AnalyzerInputError(objectRef, `${field}.matchLabels.${key}`, `label values are strings: quote it, e.g. "${String(value)}"`);
       }
       tests.push((labels) => labels[key] === value);
+      keyParts.push(JSON.stringify(['=', key, value]));
     }
   }
   const expressions = optionalList(raw['matchExpressions'], objectRef, `${field}.matchExpressions`, '[{key: app, operator: In, values: [web]}]');
-  expressions?.forEach((expression, index) => tests.push(compileRequirement(expression, objectRef, `${field}.matchExpressions[${index}]`)));
+  expressions?.forEach((expression, index) => {
+    tests.push(compileRequirement(expression, objectRef, `${field}.matchExpressions[${index}]`));
+    const { key, operator, values } = expression as { key: string; operator: string; values?: string[] };
+    keyParts.push(JSON.stringify([operator, key, [...(values ?? [])].sort()]));
+  });
   if (tests.length === 0) return MATCH_EVERYTHING;
-  return { matchesAll: false, matches: (labels) => tests.every((test) => test(labels)) };
+  return { key: keyParts.sort().join(','), matchesAll: false, matches: (labels) => tests.every((test) => test(labels)) };
 }
 
 function compileRequirement(raw: unknown, objectRef: string, field: string): (labels: Labels) => boolean {

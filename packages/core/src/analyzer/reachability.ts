@@ -425,6 +425,8 @@ function groupEndpoints(prepared: PreparedModel): Grouping {
   // Each peer visits only the classes it can match: those of the namespaces its
   // namespaceSelector admits (or its policy's namespace), or those inside its ipBlock.
   const namespaceNames = [...prepared.namespaceLabels.keys()];
+  // Many peers share a namespaceSelector (e.g. the ingress controller's namespace in every policy set).
+  const namespacesBySelector = new Map<string, string[]>();
   for (const peer of peers) {
     if (peer.kind === 'ipBlock') {
       for (const endpointClass of classesByBlock.get(peer.blockKey) ?? []) endpointClass.matchedPeers.push(peer.id);
@@ -433,7 +435,10 @@ function groupEndpoints(prepared: PreparedModel): Grouping {
     const namespaces =
       peer.namespaceSelector === undefined
         ? [prepared.peerNamespaces[peer.id]!]
-        : namespaceNames.filter((name) => peer.namespaceSelector!.matches(prepared.namespaceLabels.get(name)!));
+        : namespacesBySelector.get(peer.namespaceSelector.key) ??
+          namespacesBySelector
+            .set(peer.namespaceSelector.key, namespaceNames.filter((name) => peer.namespaceSelector!.matches(prepared.namespaceLabels.get(name)!)))
+            .get(peer.namespaceSelector.key)!;
     for (const namespace of namespaces) {
       for (const endpointClass of classesByNamespace.get(namespace) ?? []) {
         if (peer.podSelector === undefined || peer.podSelector.matches(endpoints[endpointClass.representative]!.labels)) {
@@ -510,8 +515,9 @@ function groupEndpoints(prepared: PreparedModel): Grouping {
     }
   });
   const profilesByPeer = new Map<number, number[]>();
-  profileRepresentatives.forEach((representative, profile) => {
-    for (const peer of rulePeers(groups[representative]!.ingress, 'Ingress')) {
+  const profilePeers = profileRepresentatives.map((representative) => rulePeers(groups[representative]!.ingress, 'Ingress'));
+  profilePeers.forEach((peers, profile) => {
+    for (const peer of peers) {
       const list = profilesByPeer.get(peer) ?? [];
       list.push(profile);
       profilesByPeer.set(peer, list);
@@ -541,22 +547,26 @@ interface InternedSide {
   readonly verdicts: Map<number, Verdict>;
 }
 
-/** The sides of one direction for each target port of a destination group, with an id for caching. */
+/** The sides of one direction for each target port of a destination group. */
 interface SideRow {
-  readonly id: number;
   readonly sides: readonly InternedSide[];
-  /** Cells combining this (egress) row with each ingress row, by ingress row id; made on first use. */
-  cells?: Map<number, Verdict[]>;
 }
 
 /** Verdicts from one source group to each destination group, filled on demand. */
 interface VerdictRow {
   readonly source: number;
-  readonly cells: (Verdict[] | undefined)[];
-  /** Destination profiles whose ingress rules name a peer this source group matches. */
-  readonly touchedProfiles: ReadonlySet<number>;
-  /** Ingress sides for the touched profiles. */
-  readonly ingress: Map<number, SideRow>;
+  /** Cells by destination group, kept only for rows that will be read again (streaming). */
+  readonly cells: (Verdict[] | undefined)[] | undefined;
+  /** Destination groups whose peers the source's egress rules name. */
+  readonly egressTouched: Uint8Array;
+  /** Cells for destinations neither side touches, by destination profile; shared by rows with the same egress policy set. */
+  readonly untouchedCells: (Verdict[] | undefined)[];
+}
+
+/** Touched ingress answers, keyed by the path of peer ids the source matches. */
+interface PeerTrieNode {
+  sides?: SideRow;
+  children?: Map<number, PeerTrieNode>;
 }
 
 /** Caps on cached arrays; past them a cache is dropped and refilled on demand. */
@@ -584,7 +594,6 @@ class ReachabilityScan {
   private readonly sharedSides = new Map<SideExplanation, InternedSide>();
   private readonly allowedSides = new Map<string, InternedSide>();
   private nextSideId = 0;
-  private nextSideRowId = 0;
   /** Egress sides by source policy set, then destination group. */
   private readonly egressSides = new Map<number, (SideRow | undefined)[]>();
   private egressSlots = 0;
@@ -592,8 +601,20 @@ class ReachabilityScan {
   private readonly egressTouched = new Map<number, Uint8Array>();
   /** Untouched answers: egress by (policy set, port profile), ingress by destination profile. */
   private readonly untouchedEgress = new Map<number, SideRow>();
-  private readonly untouchedIngress = new Map<number, SideRow>();
+  private readonly untouchedIngress: (SideRow | undefined)[];
+  /** Touched ingress answers by destination profile, then the source's peers that touch it. */
+  private readonly touchedIngress: (PeerTrieNode | undefined)[];
+  /** Ingress answers of the stamped row, by destination profile (valid where the stamp matches). */
+  private readonly rowIngress: (SideRow | undefined)[];
+  private readonly rowIngressStamps: Int32Array;
+  /** For each profile the stamped row touches: the source's peers listed in its ingress rules, ascending. */
+  private readonly touchingPeers: number[][];
   private readonly rows = new Map<number, VerdictRow>();
+  private readonly untouchedCellsBySet = new Map<number, (Verdict[] | undefined)[]>();
+  /** Marks the destination profiles whose ingress peers the stamped row's source matches (value === stamp). */
+  private readonly profileStamps: Int32Array;
+  private stamp = 0;
+  private stampedRow: VerdictRow | undefined;
   private cachedRowSlots = 0;
 
   constructor(
@@ -607,6 +628,14 @@ class ReachabilityScan {
     this.sources = query.from === undefined ? endpoints.map((_, index) => index) : [endpointIndex(prepared, query.from, 'from')];
     this.destinations = query.to === undefined ? endpoints.map((_, index) => index) : [endpointIndex(prepared, query.to, 'to')];
     this.groups = grouping.groups;
+    const profileCount = grouping.profileRepresentatives.length;
+    this.profileStamps = new Int32Array(profileCount);
+    this.rowIngressStamps = new Int32Array(profileCount);
+    // Filled up front so the arrays stay dense (index writes into [] would make them sparse).
+    this.untouchedIngress = new Array<SideRow | undefined>(profileCount).fill(undefined);
+    this.touchedIngress = new Array<PeerTrieNode | undefined>(profileCount).fill(undefined);
+    this.rowIngress = new Array<SideRow | undefined>(profileCount).fill(undefined);
+    this.touchingPeers = Array.from({ length: profileCount }, () => []);
     this.targets = grouping.groups.map((group) =>
       query.port !== undefined
         ? [{ port: query.port, protocol: protocol ?? 'TCP' }]
@@ -640,7 +669,7 @@ class ReachabilityScan {
     const sides = this.targets[destination]!.map((target) =>
       this.intern(judgeSide(direction, set.policies, peerMatches, target.port, target.protocol, destinationPorts, set.denied)),
     );
-    return { id: this.nextSideRowId++, sides };
+    return { sides };
   }
 
   private touchedByEgress(set: PolicySet): Uint8Array {
@@ -661,7 +690,7 @@ class ReachabilityScan {
         this.egressSides.clear();
         this.egressSlots = 0;
       }
-      table = new Array<SideRow | undefined>(this.groups.length);
+      table = new Array<SideRow | undefined>(this.groups.length).fill(undefined);
       this.egressSides.set(set.id, table);
       this.egressSlots += this.groups.length;
     }
@@ -680,36 +709,61 @@ class ReachabilityScan {
     return sides;
   }
 
+  /** Call with the row stamped (see computeCell). */
   private ingressFor(row: VerdictRow, destination: number): SideRow {
     const destinationGroup = this.groups[destination]!;
     const profile = destinationGroup.destinationProfile;
-    if (row.touchedProfiles.has(profile)) {
-      let sides = row.ingress.get(profile);
-      if (!sides) {
-        sides = this.judge('Ingress', destinationGroup.ingress, this.groups[row.source]!.matchesPeer, destination);
-        row.ingress.set(profile, sides);
+    if (this.profileStamps[profile] === this.stamp) {
+      if (this.rowIngressStamps[profile] === this.stamp) return this.rowIngress[profile]!;
+      // The side only depends on which of the profile's peers the source matches.
+      const sourceGroup = this.groups[row.source]!;
+      let node = (this.touchedIngress[profile] ??= {});
+      for (const peer of this.touchingPeers[profile]!) {
+        const children = (node.children ??= new Map());
+        let child = children.get(peer);
+        if (!child) {
+          child = {};
+          children.set(peer, child);
+        }
+        node = child;
       }
+      const sides = (node.sides ??= this.judge('Ingress', destinationGroup.ingress, sourceGroup.matchesPeer, destination));
+      this.rowIngress[profile] = sides;
+      this.rowIngressStamps[profile] = this.stamp;
       return sides;
     }
-    let sides = this.untouchedIngress.get(profile);
-    if (!sides) {
-      sides = this.judge('Ingress', destinationGroup.ingress, NO_PEER_MATCHES, this.grouping.profileRepresentatives[profile]!);
-      this.untouchedIngress.set(profile, sides);
-    }
-    return sides;
+    return (this.untouchedIngress[profile] ??= this.judge(
+      'Ingress',
+      destinationGroup.ingress,
+      NO_PEER_MATCHES,
+      this.grouping.profileRepresentatives[profile]!,
+    ));
   }
 
-  /** The cached verdict row of a source group; pass it to {@link ReachabilityScan.verdicts}. */
-  rowFor(source: number): VerdictRow {
-    let row = this.rows.get(source);
-    if (!row) {
+  /**
+   * The verdict row of a source group; pass it to {@link ReachabilityScan.verdicts}. With
+   * `keep`, the row and its cells are cached for the next endpoint of the same group.
+   */
+  rowFor(source: number, keep: boolean): VerdictRow {
+    const cached = this.rows.get(source);
+    if (cached) return cached;
+    const egressSet = this.groups[source]!.egress;
+    let untouchedCells = this.untouchedCellsBySet.get(egressSet.id);
+    if (!untouchedCells) {
+      untouchedCells = new Array<Verdict[] | undefined>(this.profileStamps.length).fill(undefined);
+      this.untouchedCellsBySet.set(egressSet.id, untouchedCells);
+    }
+    const row: VerdictRow = {
+      source,
+      cells: keep ? new Array<Verdict[] | undefined>(this.groups.length).fill(undefined) : undefined,
+      egressTouched: this.touchedByEgress(egressSet),
+      untouchedCells,
+    };
+    if (keep) {
       if (this.cachedRowSlots + this.groups.length > ROW_CACHE_SLOTS) {
         this.rows.clear();
         this.cachedRowSlots = 0;
       }
-      const touchedProfiles = new Set<number>();
-      for (const peer of this.groups[source]!.matchedPeers) for (const profile of this.grouping.profilesByPeer.get(peer) ?? []) touchedProfiles.add(profile);
-      row = { source, cells: new Array<Verdict[] | undefined>(this.groups.length), touchedProfiles, ingress: new Map() };
       this.rows.set(source, row);
       this.cachedRowSlots += this.groups.length;
     }
@@ -718,28 +772,51 @@ class ReachabilityScan {
 
   /** The verdicts for each target port of `destination`, from any endpoint of the row's source group. */
   verdicts(row: VerdictRow, destination: number): Verdict[] {
-    return row.cells[destination] ?? this.computeCell(row, destination);
+    return row.cells?.[destination] ?? this.computeCell(row, destination);
+  }
+
+  /** Marks the destination profiles the row's source touches, and lists the touching peers of each. */
+  private stampRow(row: VerdictRow): void {
+    const stamp = ++this.stamp;
+    for (const peer of this.groups[row.source]!.matchedPeers) {
+      for (const profile of this.grouping.profilesByPeer.get(peer) ?? []) {
+        const peers = this.touchingPeers[profile]!;
+        if (this.profileStamps[profile] !== stamp) {
+          this.profileStamps[profile] = stamp;
+          peers.length = 0;
+        }
+        peers.push(peer);
+      }
+    }
+    this.stampedRow = row;
   }
 
   private computeCell(row: VerdictRow, destination: number): Verdict[] {
+    if (this.stampedRow !== row) this.stampRow(row);
+    const profile = this.groups[destination]!.destinationProfile;
+    const untouched = !row.egressTouched[destination] && this.profileStamps[profile] !== this.stamp;
+    // Fast path: neither side's rules name a peer of the other end, so the answer only
+    // depends on the source's egress policy set and the destination profile.
+    const cached = untouched ? row.untouchedCells[profile] : undefined;
+    const cell = cached ?? this.combine(row, destination);
+    if (untouched) row.untouchedCells[profile] = cell;
+    if (row.cells) row.cells[destination] = cell;
+    return cell;
+  }
+
+  private combine(row: VerdictRow, destination: number): Verdict[] {
     const egress = this.egressFor(this.groups[row.source]!, destination);
     const ingress = this.ingressFor(row, destination);
-    const cells = (egress.cells ??= new Map<number, Verdict[]>());
-    let cell = cells.get(ingress.id);
-    if (!cell) {
-      cell = egress.sides.map((egressSide, k) => {
-        const ingressSide = ingress.sides[k]!;
-        let verdict = egressSide.verdicts.get(ingressSide.id);
-        if (!verdict) {
-          verdict = verdictOf(false, egressSide.side, ingressSide.side);
-          egressSide.verdicts.set(ingressSide.id, verdict);
-        }
-        return verdict;
-      });
-      cells.set(ingress.id, cell);
-    }
-    row.cells[destination] = cell;
-    return cell;
+    // Touched combinations rarely repeat, so their cells are not cached here (rows cache them).
+    return egress.sides.map((egressSide, k) => {
+      const ingressSide = ingress.sides[k]!;
+      let verdict = egressSide.verdicts.get(ingressSide.id);
+      if (!verdict) {
+        verdict = verdictOf(false, egressSide.side, ingressSide.side);
+        egressSide.verdicts.set(ingressSide.id, verdict);
+      }
+      return verdict;
+    });
   }
 }
 
@@ -763,7 +840,7 @@ export function forEachConnection(model: ClusterModel, query: ReachabilityQuery,
   const { endpoints } = prepared;
   let count = 0;
   for (const source of scan.sources) {
-    const row = scan.rowFor(groupOf[source]!);
+    const row = scan.rowFor(groupOf[source]!, true);
     const from = endpoints[source]!.id;
     for (const destination of scan.destinations) {
       if (destination === source) continue;
@@ -793,7 +870,7 @@ export function* iterateReachability(model: ClusterModel, query: ReachabilityQue
   const { scan, prepared, groupOf } = startScan(model, query);
   const { endpoints } = prepared;
   for (const source of scan.sources) {
-    const row = scan.rowFor(groupOf[source]!);
+    const row = scan.rowFor(groupOf[source]!, true);
     const from = endpoints[source]!.id;
     for (const destination of scan.destinations) {
       if (destination === source) continue;
@@ -861,14 +938,15 @@ export function summarizeReachability(model: ClusterModel, query: ReachabilityQu
   let groupPairs = 0;
   for (let source = 0; source < groupCount; source++) {
     if (sourceCount[source] === 0) continue;
-    const row = scan.rowFor(source);
+    const row = scan.rowFor(source, false);
     for (let destination = 0; destination < groupCount; destination++) {
       const pairs = sourceCount[source]! * destinationCount[destination]! - (source === destination ? bothCount[source]! : 0);
       if (pairs === 0) continue;
       groupPairs++;
-      for (const verdict of scan.verdicts(row, destination)) {
+      const verdicts = scan.verdicts(row, destination);
+      for (let k = 0; k < verdicts.length; k++) {
         connections += pairs;
-        if (verdict.allowed) allowed += pairs;
+        if (verdicts[k]!.allowed) allowed += pairs;
       }
     }
   }
