@@ -403,10 +403,10 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function randomCluster(seed: number): ClusterModel {
+function randomCluster(seed: number, size: { namespaces: number; pods: number; policies: number } = { namespaces: 3, pods: 40, policies: 8 }): ClusterModel {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const namespaces = ['a', 'b', 'c'];
+  const namespaces = ['a', 'b', 'c', 'd', 'e', 'f'].slice(0, size.namespaces);
   const labelValues = ['x', 'y', 'z'];
   const portChoices = [
     { port: 80, name: 'http' },
@@ -436,7 +436,7 @@ function randomCluster(seed: number): ClusterModel {
     ...(random() < 0.6 ? { ports: Array.from({ length: 1 + Math.floor(random() * 2) }, portEntry) } : {}),
   });
   const objects: unknown[] = namespaces.map((name) => namespace(name, { zone: pick(labelValues) }));
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < size.pods; i++) {
     const labels: Record<string, string> = { role: pick(labelValues) };
     if (random() < 0.5) labels['tier'] = pick(labelValues);
     objects.push(
@@ -447,7 +447,7 @@ function randomCluster(seed: number): ClusterModel {
       }),
     );
   }
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < size.policies; i++) {
     const types = pick([undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']]);
     objects.push(
       policy(`${pick(namespaces)}/np${i}`, {
@@ -463,9 +463,12 @@ function randomCluster(seed: number): ClusterModel {
 }
 
 describe('iterateReachability', () => {
-  it('agrees with the endpoint-by-endpoint evaluator on random clusters', () => {
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
-      const model = randomCluster(seed);
+  it.each([
+    ['small clusters with few policies', { namespaces: 3, pods: 40, policies: 8 }, [1, 2, 3, 4, 5, 6]],
+    ['clusters with many overlapping policies', { namespaces: 6, pods: 60, policies: 30 }, [7, 8, 9]],
+  ])('agrees with the endpoint-by-endpoint evaluator on random %s', (_shape, size, seeds) => {
+    for (const seed of seeds) {
+      const model = randomCluster(seed, size);
       const disagreements: string[] = [];
       let allowedCount = 0;
       for (const connection of iterateReachability(model)) {
