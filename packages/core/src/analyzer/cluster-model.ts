@@ -53,7 +53,11 @@ export interface ClusterNamespace {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** The input of the evaluator. Plain data: build it by hand or with {@link clusterModelFromObjects}. */
+/**
+ * The input of the evaluator. Plain data: build it by hand or with {@link clusterModelFromObjects}.
+ * Treat it as immutable once evaluated: the evaluator caches its indexes per model object, so
+ * derive a new object (e.g. `{ ...model, endpoints: [...] }`) to change it.
+ */
 export interface ClusterModel {
   readonly namespaces: readonly ClusterNamespace[];
   readonly endpoints: readonly ClusterEndpoint[];

@@ -20,14 +20,25 @@
  * - Traffic from an endpoint to itself is always allowed; the explanation says so and still
  *   reports what the rules alone would say.
  *
- * Scale: {@link iterateReachability} never compares endpoints pairwise by rule. It groups
- * endpoints into classes by (namespace, label set, container ports, the ipBlocks their IP falls
- * in): every member of a class is matched by the same selectors and blocks. For each class it
- * computes once which policies select it per direction and which rule peers match it, then
- * merges classes with identical (selecting policies, matched peers, ports) into behaviour
- * groups. Verdicts are computed per (source group, destination group, port) on first use, kept
- * in a bounded row cache, and interned, so the work grows with the number of groups; endpoint
- * pairs only appear when connections are emitted, one at a time.
+ * Scale: nothing here compares endpoints pairwise by rule.
+ * 1. Classes: endpoints with the same (namespace, label set, container ports, ipBlocks their IP
+ *    falls in) are matched by the same selectors and blocks. Each class is matched once against
+ *    the podSelectors of its namespace's policies and against the rule peers that can reach it
+ *    (a peer only visits the classes of the namespaces its namespaceSelector admits, or of its
+ *    ipBlock).
+ * 2. Behaviour groups: classes with the same selecting policies per direction, matched peers
+ *    and ports merge; equal policy lists are shared objects (policy sets).
+ * 3. Verdicts per group pair and port. A side depends on the other end only through the rule
+ *    peers it matches. Egress answers of a source policy set are judged per destination group
+ *    only for the groups its peers match ("touched"); every other destination shares one answer
+ *    per port profile. Ingress answers of a destination profile (ingress policy set + ports)
+ *    are judged per source only when the source matches one of its peers, and then cached by
+ *    exactly those peers; untouched sources share one answer. A pair that neither side touches
+ *    reuses one cell per (source policy set, destination profile).
+ * 4. Emission: endpoint pairs appear only when connections are emitted, one at a time, from a
+ *    bounded row cache; {@link summarizeReachability} weights group pairs by their sizes instead.
+ * Work therefore grows with groups squared (cheap array lookups) plus the touched combinations,
+ * never with pods squared times rules.
  */
 import { parseIp } from '../model/kubernetes-names.js';
 import { NAMESPACE_NAME_LABEL, type NetworkPolicyType } from '../model/network-policy.js';
