@@ -29,7 +29,7 @@ export type EndpointKind =
 /** A port a container listens on. Only named-port resolution and enumeration read it. */
 export interface ClusterContainerPort {
   readonly port: number;
-  /** @default 'TCP' */
+  /** The loader writes TCP when the manifest leaves it out, as the API server does. */
   readonly protocol: Protocol;
   readonly name?: string;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
-import { clusterModelFromObjects, externalEndpoint, type ClusterModel, type Protocol } from './cluster-model.js';
+import { clusterModelFromObjects, externalEndpoint, type ClusterContainerPort, type ClusterModel, type Protocol } from './cluster-model.js';
 import {
   analyzeReachability,
   evaluateConnection,
@@ -305,6 +305,16 @@ describe('evaluateConnection', () => {
     expect(verdict.explanation.selfTraffic).toBe(true);
     expect(verdict.explanation.ingress.state).toBe('denied');
     expect(explanationText(verdict.explanation)).toMatch(/^allowed: traffic from an endpoint to itself is always allowed/);
+  });
+
+  it('defaults a hand-built container port protocol to TCP when resolving named ports', () => {
+    const base = modelOf(pod('a/client'), policy('b/named', { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] }));
+    // As a JavaScript caller might write it, without the protocol.
+    const httpPort = { port: 8080, name: 'http' } as unknown as ClusterContainerPort;
+    const server = { id: 'b/server', kind: 'Pod' as const, namespace: 'b', name: 'server', labels: {}, ports: [httpPort] };
+    const model: ClusterModel = { ...base, endpoints: [...base.endpoints, server] };
+    expect(allowed(model, 'a/client', 'b/server', 8080)).toBe(true);
+    expect(analyzeReachability(model, { to: 'b/server' }).map((c) => `${c.protocol}/${c.port}:${c.allowed}`)).toEqual(['TCP/8080:true']);
   });
 
   it('rejects an unknown endpoint and an invalid port with the fix', () => {

@@ -153,7 +153,14 @@ function prepare(model: ClusterModel): PreparedModel {
   const cached = preparedModels.get(model);
   if (cached) return cached;
 
-  const endpoints = [...model.endpoints].sort((a, b) => compareText(a.id, b.id));
+  // A hand-built model may leave a port's protocol out; the API server would default it to TCP.
+  const endpoints = model.endpoints
+    .map((endpoint) =>
+      endpoint.ports.every((port) => port.protocol !== undefined)
+        ? endpoint
+        : { ...endpoint, ports: endpoint.ports.map((port) => ({ ...port, protocol: port.protocol ?? 'TCP' })) },
+    )
+    .sort((a, b) => compareText(a.id, b.id));
   const indexById = new Map<string, number>();
   const namespaceLabels = new Map<string, Labels>();
   for (const namespace of model.namespaces) {
@@ -382,8 +389,7 @@ const PROTOCOL_ORDER: Readonly<Record<Protocol, number>> = { TCP: 0, UDP: 1, SCT
 function sortedTargets(ports: readonly ClusterContainerPort[]): ClusterContainerPort[] {
   const seen = new Map<string, ClusterContainerPort>();
   for (const port of ports) {
-    const protocol = port.protocol ?? 'TCP';
-    seen.set(`${port.port}/${protocol}`, { port: port.port, protocol });
+    seen.set(`${port.port}/${port.protocol}`, { port: port.port, protocol: port.protocol });
   }
   return [...seen.values()].sort((a, b) => a.port - b.port || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol]);
 }
@@ -408,7 +414,7 @@ function groupEndpoints(prepared: PreparedModel): Grouping {
   endpoints.forEach((endpoint, index) => {
     const ip = prepared.ips[index];
     const blockKeys = ip === undefined ? [] : [...distinctBlocks.values()].filter((block) => ipBlockContains(block, ip)).map((b) => b.blockKey).sort();
-    const portsKey = endpoint.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}/${p.name ?? ''}`).sort().join(',');
+    const portsKey = endpoint.ports.map((p) => `${p.port}/${p.protocol}/${p.name ?? ''}`).sort().join(',');
     const key = [endpoint.namespace ?? '\u0000external', labelsKey(endpoint.labels), portsKey, blockKeys.join('\u0002')].join('\u0001');
     let endpointClass = classes.get(key);
     if (!endpointClass) {
