@@ -17,9 +17,13 @@
  * Runs against the built package (`dist/`), so build first (`npx tsc -b tsconfig.lib.json`).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import console from 'node:console';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
