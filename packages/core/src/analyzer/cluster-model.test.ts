@@ -210,6 +210,13 @@ describe('clusterModelFromObjects', () => {
     );
   });
 
+  it('skips empty documents with a note and rejects other non-objects', () => {
+    const { model, notes } = clusterModelFromObjects([null, { kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { containers: [] } }]);
+    expect(model.endpoints.map((e) => e.id)).toEqual(['a/p']);
+    expect(notes).toEqual(['skipped objects[0]: empty document', 'created Namespace a, which objects name but the input does not declare, with label kubernetes.io/metadata.name=a']);
+    expect(() => clusterModelFromObjects(['kind: Pod'])).toThrow('object objects[0]: (object): must be a Kubernetes object with apiVersion, kind and metadata');
+  });
+
   it('rejects an object without a kind', () => {
     expect(() => clusterModelFromObjects([{ metadata: { name: 'x' } }])).toThrow('object objects[0]: kind: every object needs a kind');
   });

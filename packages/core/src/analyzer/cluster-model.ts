@@ -210,6 +210,11 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
   };
 
   const visit = (raw: unknown, location: string) => {
+    // YAML streams often hold empty documents (a trailing `---`).
+    if (raw === null || raw === undefined) {
+      notes.push(`skipped ${location}: empty document`);
+      return;
+    }
     if (!isRecord(raw)) throw new AnalyzerInputError(`object ${location}`, '(object)', 'must be a Kubernetes object with apiVersion, kind and metadata');
     const kind = raw['kind'];
     if (typeof kind !== 'string' || kind === '') {
