@@ -8,6 +8,10 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Test output is kept so the run can end with one total line over every runner.
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
 # npm keeps a copy of the lock file it installed from; reinstall when the real one is newer.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   step "installing npm packages (npm ci)"
@@ -28,10 +32,15 @@ step "lint and type-check (tests included)"
 npx nx run-many -t lint typecheck --outputStyle=stream
 
 step "unit tests (vitest)"
-npx nx run-many -t test --outputStyle=stream
+npx nx run-many -t test --outputStyle=stream | tee -a "$results"
 
 step "chart tests (helm lint --strict, helm-unittest)"
-bash tools/test-chart.sh
+bash tools/test-chart.sh | tee -a "$results"
 
 step "end-to-end (kube-apiserver + etcd on 127.0.0.1; builds them first, see docs/e2e.md)"
-npm run -s test:e2e
+npm run -s test:e2e | tee -a "$results"
+
+# vitest prints "Tests  N passed | K skipped (T)" per project, test-chart.sh "helm-unittest: N passed, M failed".
+# A failed suite has already stopped the run (set -e, pipefail), so what is left to count is passes and skips.
+count() { sed 's/\x1b\[[0-9;]*m//g' "$results" | grep -E '^(.*: +)?Tests +|^helm-unittest: ' | grep -oE "[0-9]+ $1" | awk '{ total += $1 } END { print total + 0 }'; }
+printf '\nall suites: %s passed, 0 failed, %s skipped\n' "$(count passed)" "$(count skipped)"
