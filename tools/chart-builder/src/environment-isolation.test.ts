@@ -1,6 +1,6 @@
 /**
  * Proves template #14's threat model for every environment on every install route: the
- * reference topology below, with all three environments installed by the same route, goes
+ * reference cluster in examples/, with all three environments installed by the same route, goes
  * through the reachability analyzer, and each promise is checked connection by connection.
  * Expected ports and destinations are read from the environment's options, not restated.
  */
@@ -14,42 +14,19 @@ import {
   type ClusterModel,
   type Protocol,
 } from '@k8s-security-pro/core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { routesFor } from './test-support/routes.js';
+import { REPO_ROOT } from './test-support/tools.js';
 
 const OUTSIDE_IP = '203.0.113.10';
 
-function namespace(name: string) {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
-}
-
-let nextIp = 10;
-function pod(ns: string, name: string, labels: Record<string, string>, ports: { port: number; protocol?: Protocol; name?: string }[]) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { namespace: ns, name, labels },
-    spec: { containers: [{ name: 'main', image: 'example', ports: ports.map((p) => ({ containerPort: p.port, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })) }] },
-    status: { podIP: `10.244.0.${nextIp++}` },
-  };
-}
-
 const environmentNamespaces = ENVIRONMENTS.map((e) => resolveNamespaceIsolationOptions(e.values).targetNamespaces[0]!);
 
-/** Every environment's namespace with an app and a database, plus the cluster's shared services. */
-const topology = [
-  ...['ingress-nginx', 'monitoring', 'kube-system', ...environmentNamespaces].map(namespace),
-  ...environmentNamespaces.flatMap((ns) => [
-    pod(ns, 'app', { app: 'web' }, [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }]),
-    pod(ns, 'db', { app: 'postgres' }, [{ port: 5432 }]),
-  ]),
-  pod('ingress-nginx', 'controller', { 'app.kubernetes.io/name': 'ingress-nginx' }, [{ port: 80 }]),
-  pod('ingress-nginx', 'default-backend', { app: 'default-backend' }, [{ port: 8080 }]),
-  pod('monitoring', 'prometheus', { 'app.kubernetes.io/name': 'prometheus' }, [{ port: 9090 }]),
-  pod('monitoring', 'grafana', { app: 'grafana' }, [{ port: 3000 }]),
-  pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ port: 53, protocol: 'UDP' }, { port: 53 }, { port: 9153 }]),
-  pod('kube-system', 'metrics-server', { 'k8s-app': 'metrics-server' }, [{ port: 53, protocol: 'UDP' }, { port: 443 }]),
-];
+/** examples/reference-cluster.yaml: each environment's app and db, the shared services, and a decoy beside each. */
+const topology = parseAllDocuments(readFileSync(join(REPO_ROOT, 'examples/reference-cluster.yaml'), 'utf8')).map((d) => d.toJS() as unknown);
 
 /** The first address of an IPv4 network, e.g. 10.20.0.0/24 -> 10.20.0.1. */
 function firstHost(cidr: string): string {

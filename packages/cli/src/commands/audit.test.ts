@@ -124,23 +124,23 @@ describe('k8s-security audit PATH...', () => {
   });
 
   it('prints every format: JSON, SARIF with pass and fail results, JUnit that parses, Markdown', async () => {
-    const json = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'json'], dir)).stdout);
+    const json = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'json'], dir)).stdout);
     expect(json.subjects).toEqual(['legacy', 'production']);
     expect(json.results).toHaveLength(10);
     expect(json.rules[0]).toMatchObject({ id: 'AUD001', tags: ['CIS 5.3.2', 'MITRE T1021', 'MITRE T1046'] });
     expect(json.results[0]).toMatchObject({ ruleId: 'AUD001', subject: 'legacy', location: { file: 'allow-all.yaml', line: 2 } });
 
-    const sarif = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'sarif'], dir)).stdout);
+    const sarif = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'sarif'], dir)).stdout);
     expect(sarifStructureProblems(sarif)).toEqual([]);
     const kinds = sarif.runs[0].results.map((r: { kind: string }) => r.kind);
     expect(kinds.filter((k: string) => k === 'pass')).toHaveLength(json.results.filter((r: { status: string }) => r.status === 'pass').length);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'allow-all.yaml' }, region: { startLine: 2 } });
 
-    const junit = (await run(['audit', 'allow-all.yaml', 'generated/prod', '--format', 'junit'], dir)).stdout;
+    const junit = (await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'junit'], dir)).stdout;
     expect(xmlWellFormednessProblem(junit)).toBeUndefined();
     expect(junit).toContain('<testsuite name="production" tests="5" failures="0"');
 
-    const markdown = (await run(['audit', 'allow-all.yaml', '--format', 'markdown'], dir)).stdout;
+    const markdown = (await run(['audit', 'allow-all.yaml', '--output', 'md'], dir)).stdout;
     expect(markdown).toContain('| error | AUD001 default-deny-ingress | legacy |');
   });
 
@@ -149,7 +149,7 @@ describe('k8s-security audit PATH...', () => {
     writeFileSync(path.join(dir, 'kube-system.yaml'), toYamlStream(kubeSystemDeny));
     const skipped = await run(['audit', 'kube-system.yaml', 'generated/prod'], dir);
     expect(skipped.stdout).toContain('note: kube-system not audited: system namespace');
-    const included = JSON.parse((await run(['audit', 'kube-system.yaml', '--include', 'kube-system', '--format', 'json'], dir)).stdout);
+    const included = JSON.parse((await run(['audit', 'kube-system.yaml', '--include', 'kube-system', '--output', 'json'], dir)).stdout);
     expect(included.subjects).toEqual(['kube-system']);
   });
 });
@@ -157,7 +157,7 @@ describe('k8s-security audit PATH...', () => {
 describe('k8s-security audit --kubeconfig', () => {
   it('lists namespaces, pods and policies read-only, page by page, and audits the cluster', async () => {
     requests.length = 0;
-    const { code, stdout, stderr } = await run(['audit', '--kubeconfig', 'kubeconfig.yaml', '--format', 'json'], dir);
+    const { code, stdout, stderr } = await run(['audit', '--kubeconfig', 'kubeconfig.yaml', '--output', 'json'], dir);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
@@ -194,7 +194,7 @@ describe('k8s-security audit --kubeconfig', () => {
     ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(audit needs list/],
     ['an unreachable server', ['audit', '--kubeconfig', 'kubeconfig-down.yaml'], /cannot list namespaces from http:\/\/127\.0\.0\.1:1: /],
     ['a policy the analyzer cannot read', ['audit', 'bad-cidr.yaml'], /NetworkPolicy legacy\/x: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: .*did you mean "10\.0\.0\.1\/32"/],
-    ['an unknown format', ['audit', 'generated', '--format', 'html'], /--format "html" is not a format/],
+    ['an unknown format', ['audit', 'generated', '--output', 'html'], /--output "html" is not a format/],
   ];
   for (const [what, args, message] of errorCases) {
     it(`prints one line and exits 2 on ${what}`, async () => {

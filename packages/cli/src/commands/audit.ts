@@ -82,7 +82,7 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
   const { values, positionals } = parseArgs({
     args: [...args],
     options: {
-      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
@@ -92,7 +92,7 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     allowPositionals: true,
     strict: true,
   });
-  const format = parseReportFormat(values.format);
+  const format = parseReportFormat(values.output);
   const failOn = parseFailOn(values['fail-on']);
   if (values.kubeconfig !== undefined && positionals.length > 0) {
     throw new UsageError('audit reads either files or a cluster: give PATH... or --kubeconfig, not both');

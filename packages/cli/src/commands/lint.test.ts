@@ -80,7 +80,7 @@ describe('k8s-security lint', () => {
   it('lints each item of a kind: List document (kubectl get -o json output)', async () => {
     const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'listed', namespace: 'shop' }, spec: { podSelector: {} } }] };
     writeFileSync(path.join(dir, 'list.json'), JSON.stringify(list));
-    const parsed = JSON.parse((await run(['lint', 'list.json', '--format', 'json'], dir)).stdout);
+    const parsed = JSON.parse((await run(['lint', 'list.json', '--output', 'json'], dir)).stdout);
     expect(parsed.results.map((r: { ruleId: string; subject: string; location: unknown }) => [r.ruleId, r.subject, r.location])).toEqual([
       ['NP005', 'shop/listed', { file: 'list.json', line: 1 }],
     ]);
@@ -94,7 +94,7 @@ describe('k8s-security lint', () => {
       items: [{ metadata: { name: 'from-api', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{}] }] } }],
     };
     writeFileSync(path.join(dir, 'api-list.json'), JSON.stringify(list));
-    const parsed = JSON.parse((await run(['lint', 'api-list.json', '--format', 'json'], dir)).stdout);
+    const parsed = JSON.parse((await run(['lint', 'api-list.json', '--output', 'json'], dir)).stdout);
     expect(parsed.results.map((r: { ruleId: string; subject: string; path: string }) => `${r.ruleId} ${r.subject} ${r.path}`)).toEqual([
       'NP003 shop/from-api spec.ingress[0]',
       'NP006 shop/from-api spec.ingress[0].ports[0]',
@@ -113,7 +113,7 @@ describe('k8s-security lint', () => {
   });
 
   it('prints JSON with every finding', async () => {
-    const { stdout } = await run(['lint', 'bad', '--format', 'json'], dir);
+    const { stdout } = await run(['lint', 'bad', '--output', 'json'], dir);
     const parsed = JSON.parse(stdout);
     expect(parsed.command).toBe('lint');
     expect(parsed.results.map((r: { ruleId: string; subject: string; path: string }) => `${r.ruleId} ${r.subject} ${r.path}`)).toEqual([
@@ -124,7 +124,7 @@ describe('k8s-security lint', () => {
   });
 
   it('prints a structurally valid SARIF log pointing at the files', async () => {
-    const { stdout } = await run(['lint', 'bad', '--format', 'sarif'], dir);
+    const { stdout } = await run(['lint', 'bad', '--output', 'sarif'], dir);
     const log = JSON.parse(stdout);
     expect(sarifStructureProblems(log)).toEqual([]);
     expect(log.runs[0].results[0]).toMatchObject({
@@ -135,14 +135,14 @@ describe('k8s-security lint', () => {
   });
 
   it('prints JUnit XML that parses, with a failure per finding and a passing case per clean policy', async () => {
-    const { stdout } = await run(['lint', 'bad', 'generated/prod', '--format', 'junit'], dir);
+    const { stdout } = await run(['lint', 'bad', 'generated/prod', '--output', 'junit'], dir);
     expect(xmlWellFormednessProblem(stdout)).toBeUndefined();
     expect(stdout.match(/<failure /g)).toHaveLength(2);
     expect(stdout).toContain('<testsuite name="production/default-deny-ingress" tests="1" failures="0"');
   });
 
   it('prints a Markdown table', async () => {
-    const { stdout } = await run(['lint', 'bad', '--format', 'markdown'], dir);
+    const { stdout } = await run(['lint', 'bad', '--output', 'md'], dir);
     expect(stdout).toContain('| warning | NP002 udp-only-dns | shop/allow-dns | spec.egress[0].ports[0] |');
   });
 
@@ -159,7 +159,7 @@ describe('k8s-security lint', () => {
     ['no path', ['lint'], /needs at least one file or folder/],
     ['a missing file', ['lint', 'nope.yaml'], /nope\.yaml: cannot read \(no such file or folder\)/],
     ['invalid YAML', ['lint', 'broken.yaml'], /broken\.yaml:\d+:\d+: invalid YAML/],
-    ['an unknown format', ['lint', 'bad', '--format', 'xml'], /--format "xml" is not a format/],
+    ['an unknown format', ['lint', 'bad', '--output', 'xml'], /--output "xml" is not a format/],
     ['an unknown --fail-on', ['lint', 'bad', '--fail-on', 'fatal'], /--fail-on "fatal" is not a level/],
     ['an unknown rule id', ['lint', 'bad', '--disable', 'NP999'], /unknown rule NP999/],
     ['an unknown flag', ['lint', 'bad', '--colour'], /Unknown option '--colour'/],

@@ -53,11 +53,11 @@ export function lintReport(result: LintResult, documents: readonly ManifestDocum
 export async function lint(args: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { format: { type: 'string' }, 'fail-on': { type: 'string' }, disable: { type: 'string', multiple: true } },
+    options: { output: { type: 'string', short: 'o' }, 'fail-on': { type: 'string' }, disable: { type: 'string', multiple: true } },
     allowPositionals: true,
     strict: true,
   });
-  const format = parseReportFormat(values.format);
+  const format = parseReportFormat(values.output);
   const failOn = parseFailOn(values['fail-on']);
   const disabledRules = (values.disable ?? []).flatMap(parseRuleIdList);
   const unknown = unknownLintRuleIds(disabledRules);

@@ -1,4 +1,4 @@
-/** Picks the formatter for `--format`. */
+/** Picks the formatter for `--output`. */
 import { formatJson } from './format-json.js';
 import { formatJunit } from './format-junit.js';
 import { formatMarkdown } from './format-markdown.js';
@@ -16,7 +16,7 @@ export function formatReport(report: Report, format: ReportFormat): string {
       return formatSarif(report);
     case 'junit':
       return formatJunit(report);
-    case 'markdown':
+    case 'md':
       return formatMarkdown(report);
   }
 }

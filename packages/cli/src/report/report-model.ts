@@ -54,7 +54,7 @@ export interface Report {
   readonly notes: readonly string[];
 }
 
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** `--fail-on` values: a severity, or `none` to always exit 0 when the run completes. */

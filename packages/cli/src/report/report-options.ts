@@ -6,7 +6,7 @@ import { FAIL_ON_VALUES, REPORT_FORMATS, type FailOn, type ReportFormat } from '
 /** `--fail-on` when not given: warnings fail the run, notes do not. */
 export const DEFAULT_FAIL_ON: FailOn = 'warning';
 
-export const REPORT_OPTIONS_USAGE = `  --format FORMAT    table (default, 80 columns), json, sarif, junit or markdown
+export const REPORT_OPTIONS_USAGE = `  -o, --output FMT   table (default, 80 columns), json, sarif, junit or md
   --fail-on LEVEL    exit 1 when a failure at or above LEVEL is found: error,
                      warning (default), note, or none (exit 0 whenever the
                      run completes)`;
@@ -14,7 +14,7 @@ export const REPORT_OPTIONS_USAGE = `  --format FORMAT    table (default, 80 col
 export function parseReportFormat(value: string | undefined): ReportFormat {
   const format = value ?? 'table';
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format "${format}" is not a format: use one of ${REPORT_FORMATS.join(', ')}`);
+    throw new UsageError(`--output "${format}" is not a format: use one of ${REPORT_FORMATS.join(', ')}`);
   }
   return format as ReportFormat;
 }
