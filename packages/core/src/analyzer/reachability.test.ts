@@ -1,3 +1,4 @@
+import { seededRandom } from '../test-support/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
 import { clusterModelFromObjects, externalEndpoint, type ClusterContainerPort, type ClusterModel, type Protocol } from './cluster-model.js';
@@ -401,17 +402,6 @@ describe('analyzeReachability', () => {
   });
 });
 
-/** A small seeded PRNG (mulberry32), so random clusters are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomCluster(seed: number, size: { namespaces: number; pods: number; policies: number } = { namespaces: 3, pods: 40, policies: 8 }): ClusterModel {
   const random = seededRandom(seed);

@@ -1,3 +1,4 @@
+import { seededRandom as random } from '../test-support/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { NAMESPACE_ISOLATION } from '../catalog/namespace-isolation.js';
 import { ENVIRONMENTS } from '../environments/environments.js';
@@ -381,17 +382,6 @@ describe('namespaceIsolation option extras', () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so the property test is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomOptions(next: () => number): NamespaceIsolationOptions {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
