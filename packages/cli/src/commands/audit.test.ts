@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import { sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
+import { officialSarifSchemaProblems, sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
 
 async function run(args: string[], cwd: string) {
   let stdout = '';
@@ -132,6 +132,7 @@ describe('k8s-security audit PATH...', () => {
 
     const sarif = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'sarif'], dir)).stdout);
     expect(sarifStructureProblems(sarif)).toEqual([]);
+    expect(officialSarifSchemaProblems(sarif)).toEqual([]);
     const kinds = sarif.runs[0].results.map((r: { kind: string }) => r.kind);
     expect(kinds.filter((k: string) => k === 'pass')).toHaveLength(json.results.filter((r: { status: string }) => r.status === 'pass').length);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'allow-all.yaml' }, region: { startLine: 2 } });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import { sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
+import { officialSarifSchemaProblems, sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
 
 async function run(args: string[], cwd: string) {
   let stdout = '';
@@ -127,6 +127,7 @@ describe('k8s-security lint', () => {
     const { stdout } = await run(['lint', 'bad', '--output', 'sarif'], dir);
     const log = JSON.parse(stdout);
     expect(sarifStructureProblems(log)).toEqual([]);
+    expect(officialSarifSchemaProblems(log)).toEqual([]);
     expect(log.runs[0].results[0]).toMatchObject({
       ruleId: 'NP002',
       level: 'warning',

@@ -5,7 +5,7 @@ import { formatMarkdown } from './format-markdown.js';
 import { formatSarif } from './format-sarif.js';
 import { formatTable, wrapText } from './format-table.js';
 import { failuresAtOrAbove, type Report } from './report-model.js';
-import { sarifStructureProblems, xmlWellFormednessProblem } from './test-support/report-checks.js';
+import { officialSarifSchemaProblems, sarifStructureProblems, xmlWellFormednessProblem } from './test-support/report-checks.js';
 
 const report: Report = {
   command: 'audit',
@@ -62,6 +62,7 @@ describe('formatSarif', () => {
   it('writes a SARIF 2.1.0 log with rules, pass and fail results and locations', () => {
     const log = JSON.parse(formatSarif(report));
     expect(sarifStructureProblems(log)).toEqual([]);
+    expect(officialSarifSchemaProblems(log)).toEqual([]);
     const [run] = log.runs;
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['A1', 'A2']);
     expect(run.results.map((r: { kind: string; level: string }) => `${r.kind}/${r.level}`)).toEqual(['fail/error', 'pass/none', 'fail/note']);

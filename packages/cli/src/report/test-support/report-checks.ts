@@ -1,9 +1,15 @@
 /**
- * Test-only checks of the machine formats. The official SARIF schema is not vendored: the
- * OASIS repository licenses it under the OASIS IPR policy, not an open-source licence, so the
- * structure the 2.1.0 schema requires of what we emit is checked by hand here; format-sarif.ts
- * is also typed with @types/sarif, so the compiler checks the same structure.
+ * Test-only checks of the machine formats. SARIF is validated twice: against the official 2.1.0
+ * JSON Schema (from the MIT-licensed @microsoft/jest-sarif package, not vendored), and by the
+ * hand-written checks below for rules the schema cannot state (kind/level pairing, ruleIndex).
  */
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
+
+// Both packages are CommonJS whose module.exports is the class or plugin itself.
+const requireCjs = createRequire(import.meta.url);
+const Ajv = requireCjs('ajv-draft-04') as new (options: object) => { compile(schema: object): ValidateFunction };
+const addFormats = requireCjs('ajv-formats') as (ajv: object) => void;
 
 const SARIF_LEVELS = ['none', 'note', 'warning', 'error'];
 const SARIF_KINDS = ['notApplicable', 'pass', 'fail', 'review', 'open', 'informational'];
@@ -126,4 +132,26 @@ export function xmlWellFormednessProblem(xml: string): string | undefined {
   }
   if (open.length > 0) return `<${open.at(-1)}> is never closed`;
   return seenRoot ? undefined : 'no root element';
+}
+
+/**
+ * Problems with `log` against the official SARIF 2.1.0 JSON Schema (draft-04), as shipped in the
+ * MIT-licensed @microsoft/jest-sarif package; `[]` when it validates.
+ */
+export function officialSarifSchemaProblems(log: unknown): string[] {
+  const validate = compiledSarifSchema();
+  if (validate(log)) return [];
+  return (validate.errors ?? []).map((error) => `${error.instancePath || '(log)'} ${error.message ?? 'is invalid'}`);
+}
+
+let sarifValidator: ValidateFunction | undefined;
+function compiledSarifSchema(): ValidateFunction {
+  if (!sarifValidator) {
+    const schema = requireCjs('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as Record<string, unknown>;
+    // The schema's language pattern is not valid in the u (unicode) regex mode ajv uses by default.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    sarifValidator = ajv.compile(schema);
+  }
+  return sarifValidator;
 }
