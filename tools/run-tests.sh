@@ -43,4 +43,4 @@ npm run -s test:e2e | tee -a "$results"
 # vitest prints "Tests  N passed | K skipped (T)" per project, test-chart.sh "helm-unittest: N passed, M failed".
 # A failed suite has already stopped the run (set -e, pipefail), so what is left to count is passes and skips.
 count() { sed 's/\x1b\[[0-9;]*m//g' "$results" | grep -E '^(.*: +)?Tests +|^helm-unittest: ' | grep -oE "[0-9]+ $1" | awk '{ total += $1 } END { print total + 0 }'; }
-printf '\nall suites: %s passed, 0 failed, %s skipped\n' "$(count passed)" "$(count skipped)"
+printf '\ntotal: %s passed, 0 failed, %s skipped\n' "$(count passed)" "$(count skipped)"
