@@ -37,6 +37,7 @@ export interface CompiledIpBlockPeer {
   readonly except: readonly ParsedCidr[];
 }
 
+/** One compiled peer of a rule: selectors, or an IP range. */
 export type CompiledPeer = CompiledPodPeer | CompiledIpBlockPeer;
 
 /** One `ports` entry with its protocol defaulted. */

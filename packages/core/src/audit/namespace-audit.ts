@@ -76,12 +76,14 @@ export const AUDIT_CHECKS = {
   },
 } as const satisfies Record<string, AuditCheck>;
 
+/** The audit checks in report order (AUD001 first). */
 export const AUDIT_CHECK_LIST: readonly AuditCheck[] = Object.values(AUDIT_CHECKS);
 
 /** The note on CIS 5.3.1 every audit carries: verdicts assume an enforcing CNI. */
 export const CNI_ENFORCEMENT_NOTE =
   'CIS 5.3.1: these verdicts hold only if the CNI enforces NetworkPolicy. A CNI that does not (flannel alone, for example) accepts every policy and enforces none: check yours.';
 
+/** The verdict of one check for one namespace, with the policies behind it. */
 export interface AuditCheckResult {
   readonly checkId: string;
   readonly passed: boolean;
@@ -91,11 +93,13 @@ export interface AuditCheckResult {
   readonly policies: readonly string[];
 }
 
+/** Every check of one namespace. */
 export interface NamespaceAudit {
   readonly namespace: string;
   readonly checks: readonly AuditCheckResult[];
 }
 
+/** Which namespaces {@link auditNamespaces} checks. */
 export interface AuditOptions {
   /** Audit these even when they are system namespaces or absent from the input. */
   readonly include?: readonly string[];
@@ -107,6 +111,7 @@ export interface AuditOptions {
   readonly dnsAppLabels?: readonly string[];
 }
 
+/** What {@link auditNamespaces} returns: the audited namespaces and why others were left out. */
 export interface AuditResult {
   readonly namespaces: readonly NamespaceAudit[];
   /** Namespaces left out, with the reason. */

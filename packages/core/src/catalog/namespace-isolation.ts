@@ -23,6 +23,7 @@ export interface VerificationStep {
   readonly command: string;
 }
 
+/** A template of the catalog, as data: what it is, what it maps to, how to verify it. */
 export interface CatalogEntry {
   readonly id: number;
   readonly slug: string;

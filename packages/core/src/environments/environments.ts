@@ -5,6 +5,7 @@
  */
 import type { NamespaceIsolationOptions } from '../options/namespace-isolation-options.js';
 
+/** One environment: a name used on every route, and its deltas over the production defaults. */
 export interface EnvironmentDefinition {
   /** `dev`, `staging`, `prod`: the name used in `values-<name>.yaml` and `overlays/<name>`. */
   readonly name: string;

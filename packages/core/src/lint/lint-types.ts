@@ -52,6 +52,7 @@ export interface RuleViolation {
   readonly severity?: LintSeverity;
 }
 
+/** A lint rule: a stable id, a severity, its doc page and the check itself. */
 export interface LintRule {
   /** Stable id, `NP` and three digits; documented in `docs/lint/<id>.md`. */
   readonly id: string;

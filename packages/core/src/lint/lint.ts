@@ -16,6 +16,7 @@ import { LINT_RULES } from './rules.js';
 /** Annotation on a policy that turns rules off for that policy: `NP003,NP005`. */
 export const LINT_DISABLE_ANNOTATION = `${ANNOTATION_PREFIX}/lint-disable`;
 
+/** Which rules {@link lintManifests} skips. */
 export interface LintOptions {
   /** Rule ids turned off for every policy. */
   readonly disabledRules?: readonly string[];
@@ -23,6 +24,7 @@ export interface LintOptions {
   readonly defaultNamespace?: string;
 }
 
+/** What a lint run found, and what it checked. */
 export interface LintResult {
   /** Findings in input order, then rule order. */
   readonly findings: readonly LintFinding[];

@@ -9,6 +9,7 @@ import { NAMESPACE_NAME_LABEL, type NetworkPolicy } from '../model/network-polic
 /** The namespace Kubernetes assumes when a manifest names none. */
 export const DEFAULT_NAMESPACE = 'default';
 
+/** Whether `value` is a plain object (a YAML map). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -28,18 +29,21 @@ export function isNetworkPolicy(object: unknown): object is NetworkPolicy {
   return isRecord(object) && object.kind === 'NetworkPolicy' && isRecord(object.metadata) && isRecord(object.spec);
 }
 
+/** An object's `metadata.namespace`, or the namespace kubectl would apply it to. */
 export function namespaceOf(object: unknown, defaultNamespace = DEFAULT_NAMESPACE): string {
   const metadata = isRecord(object) ? object.metadata : undefined;
   const namespace = isRecord(metadata) ? metadata.namespace : undefined;
   return typeof namespace === 'string' && namespace !== '' ? namespace : defaultNamespace;
 }
 
+/** An object's `metadata.name`, or `''` when it has none. */
 export function nameOf(object: unknown): string {
   const metadata = isRecord(object) ? object.metadata : undefined;
   const name = isRecord(metadata) ? metadata.name : undefined;
   return typeof name === 'string' ? name : '(unnamed)';
 }
 
+/** An object's string annotations; others are ignored. */
 export function annotationsOf(object: unknown): Record<string, string> {
   const metadata = isRecord(object) ? object.metadata : undefined;
   return isRecord(metadata) ? stringRecord(metadata.annotations) : {};

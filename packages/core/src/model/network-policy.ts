@@ -73,6 +73,7 @@ export interface NetworkPolicyEgressRule {
 /** Direction a policy governs. */
 export type NetworkPolicyType = 'Ingress' | 'Egress';
 
+/** What a policy selects and which traffic it allows, per direction. */
 export interface NetworkPolicySpec {
   readonly podSelector: LabelSelector;
   readonly policyTypes?: readonly NetworkPolicyType[];
@@ -80,6 +81,7 @@ export interface NetworkPolicySpec {
   readonly egress?: readonly NetworkPolicyEgressRule[];
 }
 
+/** The metadata this project sets on the objects it renders. */
 export interface ObjectMeta {
   readonly name: string;
   readonly namespace?: string;
