@@ -36,7 +36,7 @@ export function namespaceOf(object: unknown, defaultNamespace = DEFAULT_NAMESPAC
   return typeof namespace === 'string' && namespace !== '' ? namespace : defaultNamespace;
 }
 
-/** An object's `metadata.name`, or `''` when it has none. */
+/** An object's `metadata.name`, or `(unnamed)` when it has none. */
 export function nameOf(object: unknown): string {
   const metadata = isRecord(object) ? object.metadata : undefined;
   const name = isRecord(metadata) ? metadata.name : undefined;
