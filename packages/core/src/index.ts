@@ -63,7 +63,7 @@ export {
   type VerificationStep,
 } from './catalog/namespace-isolation.js';
 export { ENVIRONMENTS, environmentNamed, type EnvironmentDefinition } from './environments/environments.js';
-export { mergeHelmValues, parseEnvironmentsConfig } from './environments/environments-config.js';
+export { parseEnvironmentsConfig } from './environments/environments-config.js';
 export { toYaml, toYamlStream } from './manifest/yaml.js';
 export {
   LINT_DISABLE_ANNOTATION,

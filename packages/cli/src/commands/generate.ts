@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseEnvironmentsConfig, resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
+import { parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/chart-builder';
 import { parseDocument } from 'yaml';
 import { UsageError, type CommandIo } from '../io.js';
@@ -18,7 +18,7 @@ FILE:
     - name: qa                     # lowercase letters, digits, '-'
       description: QA namespace
       differences: [why qa differs from production]
-      values:                      # deltas over the chart's values.yaml, merged as Helm merges
+      values:                      # deltas over the defaults; a value you set replaces its default
         targetNamespaces: [qa]
 
 Every environment is validated by the chart's values schema before anything is written.`;
@@ -59,7 +59,7 @@ function readEnvironments(path: string, shown: string): EnvironmentDefinition[] 
     throw new UsageError(`${shown}${line ? `:${line}` : ''}: malformed YAML: ${problem.message.split('\n')[0]}`);
   }
   try {
-    return parseEnvironmentsConfig(document.toJS(), resolveNamespaceIsolationOptions({}));
+    return parseEnvironmentsConfig(document.toJS());
   } catch (error) {
     if (error instanceof Error && 'issues' in error) {
       throw new UsageError(`${shown}: ${error.message.replace(/^invalid namespace-isolation options/, 'invalid environments')}`);

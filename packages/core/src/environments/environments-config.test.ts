@@ -1,29 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { resolveNamespaceIsolationOptions } from '../options/namespace-isolation-options.js';
 import { ENVIRONMENTS } from './environments.js';
-import { mergeHelmValues, parseEnvironmentsConfig } from './environments-config.js';
+import { parseEnvironmentsConfig } from './environments-config.js';
 
-const defaults = resolveNamespaceIsolationOptions({});
 
 function problems(input: unknown): string {
   try {
-    parseEnvironmentsConfig(input, defaults);
+    parseEnvironmentsConfig(input);
   } catch (error) {
     return (error as Error).message;
   }
   throw new Error('expected the config to be rejected');
 }
 
-describe('mergeHelmValues', () => {
-  it('merges maps key by key, replaces lists and scalars, and deletes keys set to null', () => {
-    const base = { a: { b: 1, c: [1, 2], d: { e: 'x' } }, keep: true };
-    expect(mergeHelmValues(base, { a: { b: 2, c: [3], d: null } })).toEqual({ a: { b: 2, c: [3] }, keep: true });
-  });
-});
-
 describe('parseEnvironmentsConfig', () => {
   it('accepts environments and keeps their values as deltas', () => {
-    const [qa] = parseEnvironmentsConfig({ environments: [{ name: 'qa', values: { targetNamespaces: ['qa'] } }] }, defaults);
+    const [qa] = parseEnvironmentsConfig({ environments: [{ name: 'qa', values: { targetNamespaces: ['qa'] } }] });
     expect(qa).toEqual({ name: 'qa', description: 'Environment qa.', differences: [], values: { targetNamespaces: ['qa'] } });
   });
 
@@ -49,14 +40,22 @@ describe('parseEnvironmentsConfig', () => {
     expect(problems({ environments: [] })).toContain('environments: list at least one environment');
   });
 
-  it('validates the values after the Helm merge, so a system namespace still needs the override', () => {
+  it('applies the defaults before validating, so a system namespace still needs the override', () => {
     expect(problems({ environments: [{ name: 'sys', values: { targetNamespaces: ['kube-system'] } }] })).toContain(
       'environments[0].values.targetNamespaces[0]: "kube-system" is a system namespace',
     );
   });
 
   it('accepts the built-in environments written as a config file', () => {
-    const parsed = parseEnvironmentsConfig({ environments: ENVIRONMENTS.map((e) => ({ ...e })) }, defaults);
+    const parsed = parseEnvironmentsConfig({ environments: ENVIRONMENTS.map((e) => ({ ...e })) });
     expect(parsed.map((e) => e.values)).toEqual(ENVIRONMENTS.map((e) => e.values));
+  });
+});
+
+describe('parseEnvironmentsConfig with null values', () => {
+  it('rejects null, which Helm would read as "delete the default", and names the key', () => {
+    expect(problems({ environments: [{ name: 'qa', values: { allowMonitoring: { ports: null } } }] })).toContain(
+      'environments[0].values.allowMonitoring.ports: expected a list, got null',
+    );
   });
 });

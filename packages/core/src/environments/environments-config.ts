@@ -8,8 +8,9 @@
  *     values: { targetNamespaces: [qa] }
  * ```
  *
- * `values` are deltas over the chart defaults, merged the way Helm merges values files, then
- * checked by the one options schema; errors name the environment and the key.
+ * `values` are deltas over the defaults, read as the TypeScript API reads options (a value you
+ * set replaces its default; the values files written for Helm say so with `null`s), and checked
+ * by the one options schema; errors name the environment and the key.
  */
 import { z } from 'zod';
 import { checkNamespaceName } from '../model/kubernetes-names.js';
@@ -52,30 +53,11 @@ const configSchema = z.strictObject(
 );
 
 /**
- * Helm's values merge: maps merge key by key, lists and scalars replace, `null` deletes.
- * Environments are validated after this merge, so what passes here is what Helm renders.
- */
-export function mergeHelmValues(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (value === null) delete merged[key];
-    else merged[key] = key in base ? mergeHelmValues(base[key], value) : value;
-  }
-  return merged;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
  * Parses an environments config (already read from YAML).
- * @param defaults - the chart's default option values (resolved options), the base of the merge.
  * @throws {NamespaceIsolationOptionsError} listing every problem with its path, e.g.
  *   `environments[0].values.allowMonitoring.ports[0].port`.
  */
-export function parseEnvironmentsConfig(input: unknown, defaults: NamespaceIsolationOptions): EnvironmentDefinition[] {
+export function parseEnvironmentsConfig(input: unknown): EnvironmentDefinition[] {
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     throw new NamespaceIsolationOptionsError(
@@ -89,8 +71,7 @@ export function parseEnvironmentsConfig(input: unknown, defaults: NamespaceIsola
       issues.push({ path: `environments[${index}].name`, message: `"${environment.name}" is defined twice. Fix: give each environment its own name` });
     }
     seen.add(environment.name);
-    const merged = mergeHelmValues(defaults, environment.values);
-    const result = validateNamespaceIsolationOptions(merged);
+    const result = validateNamespaceIsolationOptions(environment.values);
     if (!result.ok) {
       const prefix = `environments[${index}].values`;
       issues.push(

@@ -2,10 +2,11 @@
  * values.yaml (every key, documented with bitnami-style `## @param` comments) and the per
  * environment values files (deltas only).
  */
-import type { EnvironmentDefinition } from '@k8s-security-pro/core';
+import { resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { Document, isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { banner } from '../banner.js';
-import type { ChartParameter } from './parameters.js';
+import { chartValuesJsonSchema } from './chart-values.js';
+import { chartParameters, type ChartParameter } from './parameters.js';
 
 const YAML_OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true } as const;
 
@@ -40,6 +41,37 @@ function spaceTopLevelKeys(text: string): string {
   return text.replace(/\n(## @)/g, '\n\n$1');
 }
 
+/**
+ * The Helm values that give an environment's options. Helm merges maps key by key, but an
+ * option such as a pod selector replaces its default as a whole (as the TypeScript API does):
+ * so inside each such value, every default key the environment leaves out is set to `null`,
+ * which Helm's merge deletes. Without it `matchExpressions` would be ANDed with the default
+ * `matchLabels`.
+ */
+export function helmValuesForEnvironment(values: unknown, defaults: unknown, replacedWhole: ReadonlySet<string>, path = ''): unknown {
+  if (!isPlainMap(values) || !isPlainMap(defaults)) return values;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const childPath = path === '' ? key : `${path}.${key}`;
+    const childDefault = defaults[key];
+    out[key] = replacedWhole.has(childPath) ? withNullsFor(value, childDefault) : helmValuesForEnvironment(value, childDefault, replacedWhole, childPath);
+  }
+  return out;
+}
+
+/** `value`, plus `key: null` for every key of `defaults` it lacks, at every map level. */
+function withNullsFor(value: unknown, defaults: unknown): unknown {
+  if (!isPlainMap(value) || !isPlainMap(defaults)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) out[key] = withNullsFor(child, defaults[key]);
+  for (const key of Object.keys(defaults)) if (!(key in value)) out[key] = null;
+  return out;
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** values-<env>.yaml: the environment's deltas over values.yaml, with why they differ. */
 export function renderEnvironmentValues(environment: EnvironmentDefinition): string {
   const lines = [
@@ -50,6 +82,16 @@ export function renderEnvironmentValues(environment: EnvironmentDefinition): str
     `# Install: helm install k8s-security ./charts/k8s-security -f charts/k8s-security/values-${environment.name}.yaml`,
     '',
   ];
-  const document = new Document(environment.values, { aliasDuplicateObjects: false });
+  const values = helmValuesForEnvironment(environment.values, resolveNamespaceIsolationOptions({}), valuesReplacedWhole());
+  const document = new Document(values, { aliasDuplicateObjects: false });
   return `${lines.join('\n')}${document.toString(YAML_OPTIONS)}`;
+}
+
+/** Paths of values that replace their default as a whole: parameters whose default is a non-empty map. */
+function valuesReplacedWhole(): Set<string> {
+  return new Set(
+    chartParameters(chartValuesJsonSchema() as never)
+      .filter((parameter) => !parameter.section && isPlainMap(parameter.defaultValue) && Object.keys(parameter.defaultValue).length > 0)
+      .map((parameter) => parameter.path),
+  );
 }
