@@ -1,30 +1,67 @@
 /**
- * Renders `kustomize/base` (the production set, without a namespace) and one overlay per
- * environment: its namespace, plus JSON patches for exactly the deltas of that environment.
+ * Renders `kustomize/base` (the production set, without a namespace), one component per
+ * optional change (a layer turned off, NodeLocal DNSCache turned on), and one overlay per
+ * environment: its namespace, the components it uses, and JSON patches for whatever deltas
+ * remain. Every patch is a diff between two renders of the core, so nothing is restated.
  * Pure: returns path -> content.
  */
 import {
-  NAMESPACE_ISOLATION_APPLY_ORDER,
+  NAMESPACE_ISOLATION_LAYERS,
   namespaceIsolation,
   resolveNamespaceIsolationOptions,
-  namespaceIsolationPolicy,
   toYaml,
   type EnvironmentDefinition,
+  type NamespaceIsolationOptions,
   type NetworkPolicy,
 } from '@k8s-security-pro/core';
 import { banner } from '../banner.js';
-import { jsonPatchDiff } from './json-patch.js';
+import { deepEqual, jsonPatchDiff } from './json-patch.js';
 
 export const KUSTOMIZE_DIR = 'kustomize';
 
-/** A base policy: the production layer, with the namespace left to the overlay. */
-function basePolicies(): NetworkPolicy[] {
-  const defaults = resolveNamespaceIsolationOptions({});
-  return NAMESPACE_ISOLATION_APPLY_ORDER.map((layer) => {
-    const policy = namespaceIsolationPolicy(layer, '', defaults);
-    const { namespace: _namespace, ...metadata } = policy.metadata;
-    return { ...policy, metadata };
-  });
+/** An optional change packaged as a Kustomize component, defined by its option delta. */
+interface KustomizeComponent {
+  readonly name: string;
+  readonly description: string;
+  readonly values: NamespaceIsolationOptions;
+}
+
+export const KUSTOMIZE_COMPONENTS: readonly KustomizeComponent[] = [
+  {
+    name: 'node-local-dns',
+    description: 'Also allows DNS to NodeLocal DNSCache on its default address, 169.254.20.10.',
+    values: { denyEgressExceptDns: { nodeLocalDns: { enabled: true } } },
+  },
+  ...NAMESPACE_ISOLATION_LAYERS.map((layer) => ({
+    name: `without-${layer.policyName}`,
+    description: `Turns layer ${layer.number} (${layer.policyName}) off.`,
+    values: { [layer.key]: { enabled: false } },
+  })),
+];
+
+/** The policies `options` render for one namespace, keyed by name, without the namespace. */
+function namespacelessPolicies(options: NamespaceIsolationOptions): Map<string, NetworkPolicy> {
+  return new Map(
+    namespaceIsolation({ ...options, targetNamespaces: ['placeholder'] }).map((policy) => {
+      const { namespace: _namespace, ...metadata } = policy.metadata;
+      return [policy.metadata.name, { ...policy, metadata }];
+    }),
+  );
+}
+
+/** Kustomize patches that turn the `from` policies into the `to` policies. */
+function patchesBetween(from: Map<string, NetworkPolicy>, to: Map<string, NetworkPolicy>): unknown[] {
+  const patches: unknown[] = [];
+  for (const [name, policy] of from) {
+    const target = to.get(name);
+    if (!target) {
+      patches.push({ patch: toYaml({ $patch: 'delete', apiVersion: policy.apiVersion, kind: policy.kind, metadata: { name } }).trimEnd() });
+      continue;
+    }
+    const operations = jsonPatchDiff(policy, target);
+    if (operations.length > 0) patches.push({ target: { kind: 'NetworkPolicy', name }, patch: toYaml(operations).trimEnd() });
+  }
+  return patches;
 }
 
 const KUSTOMIZATION_HEADER = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
@@ -33,11 +70,12 @@ function yamlFile(comment: readonly string[], value: unknown): string {
   return `${[banner('yaml'), ...comment.map((line) => `# ${line}`)].join('\n')}\n${toYaml(value)}`;
 }
 
+/** Base and components: what every overlay builds on. */
 export function renderKustomizeBase(): Map<string, string> {
   const files = new Map<string, string>();
-  const policies = basePolicies();
-  for (const policy of policies) {
-    files.set(`${KUSTOMIZE_DIR}/base/networkpolicy-${policy.metadata.name}.yaml`, yamlFile([], policy));
+  const base = namespacelessPolicies({});
+  for (const name of base.keys()) {
+    files.set(`${KUSTOMIZE_DIR}/base/networkpolicy-${name}.yaml`, yamlFile([], base.get(name)));
   }
   files.set(
     `${KUSTOMIZE_DIR}/base/kustomization.yaml`,
@@ -46,45 +84,50 @@ export function renderKustomizeBase(): Map<string, string> {
         'The production set of template #14 without a namespace: apply an overlay, not the base.',
         'fifo keeps this resource order, so kubectl applies the allow layers before the deny layers.',
       ],
-      {
-        ...KUSTOMIZATION_HEADER,
-        sortOptions: { order: 'fifo' },
-        resources: policies.map((policy) => `networkpolicy-${policy.metadata.name}.yaml`),
-      },
+      { ...KUSTOMIZATION_HEADER, sortOptions: { order: 'fifo' }, resources: [...base.keys()].map((name) => `networkpolicy-${name}.yaml`) },
     ),
   );
+  for (const component of KUSTOMIZE_COMPONENTS) {
+    files.set(
+      `${KUSTOMIZE_DIR}/components/${component.name}/kustomization.yaml`,
+      yamlFile([component.description, 'Use it from an overlay: components: [../../components/' + component.name + ']'], {
+        apiVersion: 'kustomize.config.k8s.io/v1alpha1',
+        kind: 'Component',
+        patches: patchesBetween(base, namespacelessPolicies(component.values)),
+      }),
+    );
+  }
   return files;
 }
 
-/** The kustomization for one namespace of an environment, relative to `depth` folders below kustomize/. */
-function namespaceKustomization(environment: EnvironmentDefinition, namespace: string, baseRelative: string, comment: readonly string[]): string {
-  const base = new Map(basePolicies().map((policy) => [policy.metadata.name, policy]));
-  const wanted = new Map(
-    namespaceIsolation({ ...environment.values, targetNamespaces: [namespace] }).map((policy) => {
-      const { namespace: _namespace, ...metadata } = policy.metadata;
-      return [policy.metadata.name, { ...policy, metadata }] as const;
-    }),
-  );
-  const patches: unknown[] = [];
-  for (const [name, basePolicy] of base) {
-    const target = wanted.get(name);
-    if (!target) {
-      // The layer is disabled in this environment.
-      patches.push({
-        patch: toYaml({ $patch: 'delete', apiVersion: basePolicy.apiVersion, kind: basePolicy.kind, metadata: { name } }).trimEnd(),
-      });
-      continue;
-    }
-    const operations = jsonPatchDiff(basePolicy, target);
-    if (operations.length > 0) {
-      patches.push({ target: { kind: 'NetworkPolicy', name }, patch: toYaml(operations).trimEnd() });
-    }
-  }
+/** Whether every value `delta` sets is set to the same in `values`. */
+function setsAll(values: unknown, delta: unknown): boolean {
+  if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) return deepEqual(values, delta);
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return false;
+  return Object.entries(delta).every(([key, value]) => setsAll((values as Record<string, unknown>)[key], value));
+}
+
+function mergeDeltas(deltas: readonly unknown[]): NamespaceIsolationOptions {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(a) || Array.isArray(b)) return b;
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(b)) out[key] = key in out ? merge(out[key], value) : value;
+    return out;
+  };
+  return deltas.reduce<unknown>(merge, {}) as NamespaceIsolationOptions;
+}
+
+/** The kustomization of one namespace of an environment. */
+function namespaceKustomization(environment: EnvironmentDefinition, namespace: string, depth: string, comment: readonly string[]): string {
+  const components = KUSTOMIZE_COMPONENTS.filter((component) => setsAll(environment.values, component.values));
+  const withComponents = namespacelessPolicies(mergeDeltas(components.map((component) => component.values)));
+  const patches = patchesBetween(withComponents, namespacelessPolicies(environment.values));
   return yamlFile(comment, {
     ...KUSTOMIZATION_HEADER,
     namespace,
     sortOptions: { order: 'fifo' },
-    resources: [baseRelative],
+    resources: [`${depth}base`],
+    ...(components.length > 0 ? { components: components.map((component) => `${depth}components/${component.name}`) } : {}),
     ...(patches.length > 0 ? { patches } : {}),
   });
 }
@@ -99,12 +142,12 @@ export function renderKustomizeOverlay(environment: EnvironmentDefinition): Map<
     `Apply: kubectl apply -k ${dir}`,
   ];
   if (namespaces.length === 1) {
-    files.set(`${dir}/kustomization.yaml`, namespaceKustomization(environment, namespaces[0]!, '../../base', about));
+    files.set(`${dir}/kustomization.yaml`, namespaceKustomization(environment, namespaces[0]!, '../../', about));
     return files;
   }
   // Kustomize sets one namespace per kustomization, so each namespace gets its own folder.
   for (const namespace of namespaces) {
-    files.set(`${dir}/${namespace}/kustomization.yaml`, namespaceKustomization(environment, namespace, '../../../base', [`Namespace ${namespace} of environment "${environment.name}".`]));
+    files.set(`${dir}/${namespace}/kustomization.yaml`, namespaceKustomization(environment, namespace, '../../../', [`Namespace ${namespace} of environment "${environment.name}".`]));
   }
   files.set(`${dir}/kustomization.yaml`, yamlFile(about, { ...KUSTOMIZATION_HEADER, sortOptions: { order: 'fifo' }, resources: namespaces }));
   return files;
