@@ -3,6 +3,10 @@ export interface CommandIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly cwd: string;
+  /** What `-` reads; absent means stdin is not available (a test that gives none). */
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
+  /** Environment variables (`KUBECONFIG`, `HOME`); absent means none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** An expected failure: printed as one line `k8s-security: <message>`, never with a stack trace. */
