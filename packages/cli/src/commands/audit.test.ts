@@ -189,10 +189,10 @@ describe('k8s-security audit --kubeconfig', () => {
   const errorCases: [string, string[], RegExp][] = [
     ['no input', ['audit'], /audit needs files or a cluster/],
     ['files and a cluster together', ['audit', 'generated', '--kubeconfig', 'kubeconfig.yaml'], /either files or a cluster/],
-    ['--context without --kubeconfig', ['audit', 'generated', '--context', 'fake'], /--context needs --kubeconfig/],
+    ['files and --context together', ['audit', 'generated', '--context', 'fake'], /audit reads either files or a cluster/],
     ['a missing kubeconfig', ['audit', '--kubeconfig', 'nope.yaml'], /cannot read kubeconfig nope\.yaml: no such file/],
     ['an unknown context', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'prod'], /--context "prod" is not in kubeconfig\.yaml: it has fake, denied/],
-    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(audit needs list/],
+    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(needs list on namespaces/],
     ['an unreachable server', ['audit', '--kubeconfig', 'kubeconfig-down.yaml'], /cannot list namespaces from http:\/\/127\.0\.0\.1:1: /],
     ['a policy the analyzer cannot read', ['audit', 'bad-cidr.yaml'], /NetworkPolicy legacy\/x: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: .*did you mean "10\.0\.0\.1\/32"/],
     ['an unknown format', ['audit', 'generated', '--output', 'html'], /--output "html" is not a format/],

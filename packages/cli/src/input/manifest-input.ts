@@ -3,7 +3,7 @@
  * as Kubernetes objects by the core's one reader, with the CLI's flags for unreadable documents
  * (`--skip-invalid`) and empty input (`--allow-empty`).
  */
-import { UnreadableDocumentError, parseManifestText, readKubernetesObjects, type SourcedObject } from '@k8s-security-pro/core';
+import { UnreadableDocumentError, parseManifestText, readKubernetesObjects, unreadableLocation, type SourcedObject } from '@k8s-security-pro/core';
 import { UsageError, type CommandIo } from '../io.js';
 import { readManifestSources } from './read-manifests.js';
 
@@ -16,8 +16,8 @@ export const MANIFEST_INPUT_FLAGS = {
 /** Usage lines for {@link MANIFEST_INPUT_FLAGS}. */
 export const MANIFEST_INPUT_USAGE = `  --skip-invalid     skip documents that are not readable Kubernetes objects
                      (bad YAML, a tool's config), with a warning naming each
-  --allow-empty      accept input that holds no Kubernetes object (default: exit 2)
-  PATH "-" reads stdin, e.g. helm template RELEASE CHART | k8s-security COMMAND -`;
+  --allow-empty      accept input without Kubernetes objects (default: exit 2)
+  PATH - reads stdin: helm template RELEASE CHART | k8s-security COMMAND -`;
 
 /** How to read manifests: the command (for messages) and the two flags. */
 export interface ManifestInputOptions {
@@ -66,7 +66,7 @@ export async function readManifestInput(paths: readonly string[], io: CommandIo,
   return {
     objects: read.objects,
     notes: read.notes,
-    warnings: read.skipped.map((skip) => `${skip.file}:${skip.line}: skipped: ${skip.problem}`),
+    warnings: read.skipped.map((skip) => `${unreadableLocation(skip)}: skipped: ${skip.problem}`),
   };
 }
 

@@ -20,6 +20,7 @@ export { MAX_EXPANDED_NODES, parseManifestText, type ManifestDocument, type Pars
 export {
   UnreadableDocumentError,
   readKubernetesObjects,
+  unreadableLocation,
   type KubernetesObjectsRead,
   type ReadObjectsOptions,
   type SourcedObject,

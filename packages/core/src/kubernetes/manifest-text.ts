@@ -26,6 +26,8 @@ export interface ManifestDocument {
 export interface UnreadableDocument {
   readonly file: string;
   readonly line: number;
+  /** 1-based column, when the problem has a precise position (YAML syntax errors). */
+  readonly column?: number;
   /** One sentence: what is wrong and how to fix it. */
   readonly problem: string;
 }
@@ -46,8 +48,12 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
     const line = lineOf(lineStarts, start);
     const [problem] = document.errors;
     if (problem) {
-      const errorLine = problem.linePos?.[0].line ?? line;
-      unreadable.push({ file, line: errorLine, problem: `invalid YAML: ${firstSentence(problem.message)}` });
+      const position = problem.linePos?.[0];
+      unreadable.push({
+        file,
+        ...(position ? { line: position.line, column: position.col } : { line }),
+        problem: `invalid YAML: ${firstSentence(problem.message)}`,
+      });
       continue;
     }
     const expanded = expandedSize(document);

@@ -6,8 +6,9 @@
  * - A document that is not an object with apiVersion and kind is unreadable: refused, or
  *   skipped with a warning when the caller asks.
  * - An object declared twice (same API group, kind, namespace and name) is read once: identical
- *   copies merge, a different later copy replaces the earlier one as `kubectl apply` would, and
- *   a note names both places.
+ *   copies merge silently (a folder holding the same manifest twice is common and harmless), a
+ *   different later copy replaces the earlier one as `kubectl apply` would, with a note naming
+ *   both places.
  */
 import type { ManifestDocument, UnreadableDocument } from './manifest-text.js';
 import { isKubernetesList, listItems } from './kubernetes-lists.js';
@@ -24,7 +25,7 @@ export interface SourcedObject {
 export interface KubernetesObjectsRead {
   /** Objects in input order, duplicates resolved. */
   readonly objects: SourcedObject[];
-  /** Assumptions the reader made (duplicates merged or replaced), one sentence each. */
+  /** Assumptions the reader made (a duplicate replaced), one sentence each. */
   readonly notes: string[];
   /** Documents skipped because they could not be read (only with `skipUnreadable`). */
   readonly skipped: UnreadableDocument[];
@@ -40,7 +41,7 @@ export interface ReadObjectsOptions {
 export class UnreadableDocumentError extends Error {
   override readonly name = 'UnreadableDocumentError';
   constructor(readonly document: UnreadableDocument) {
-    super(`${document.file}:${document.line}: ${document.problem}`);
+    super(`${unreadableLocation(document)}: ${document.problem}`);
   }
 }
 
@@ -107,11 +108,8 @@ function resolveDuplicates(read: readonly SourcedObject[]): { objects: SourcedOb
       continue;
     }
     const earlier = objects[slot]!;
-    const ref = objectRef(entry.object, '');
-    if (canonicalJson(earlier.object) === canonicalJson(entry.object)) {
-      notes.push(`${ref} is declared twice, identically (${where(earlier)}, ${where(entry)}): read once`);
-    } else {
-      notes.push(`${ref} in ${where(entry)} replaces the different one in ${where(earlier)}, as kubectl apply would (the later wins)`);
+    if (canonicalJson(earlier.object) !== canonicalJson(entry.object)) {
+      notes.push(`${objectRef(entry.object, '')} in ${where(entry)} replaces the different one in ${where(earlier)}, as kubectl apply would (the later wins)`);
       objects[slot] = entry;
     }
   }
@@ -119,6 +117,11 @@ function resolveDuplicates(read: readonly SourcedObject[]): { objects: SourcedOb
 }
 
 const where = (entry: SourcedObject) => `${entry.file}:${entry.line}`;
+
+/** `file:line` or `file:line:column` of an unreadable document. */
+export function unreadableLocation(document: UnreadableDocument): string {
+  return `${document.file}:${document.line}${document.column === undefined ? '' : `:${document.column}`}`;
+}
 
 /** JSON with object keys sorted, so key order does not make equal objects differ. */
 function canonicalJson(value: unknown): string {
