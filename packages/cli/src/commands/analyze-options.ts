@@ -3,7 +3,7 @@
  * costs nothing and each message names the flag and how to fix it.
  */
 import { parseArgs } from 'node:util';
-import { parseIp } from '@k8s-security-pro/core';
+import { parseIp } from '@k8s-security-pro/core/analyzer';
 import { UsageError } from '../io.js';
 import { MANIFEST_INPUT_FLAGS } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_FLAGS } from '../live/live-flags.js';

@@ -9,7 +9,7 @@ import {
   type ClusterModelLoad,
   type Explanation,
   type SourcedObject,
-} from '@k8s-security-pro/core';
+} from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
 import { MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';

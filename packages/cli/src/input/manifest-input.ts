@@ -3,7 +3,7 @@
  * as Kubernetes objects by the core's one reader, with the CLI's flags for unreadable documents
  * (`--skip-invalid`) and empty input (`--allow-empty`).
  */
-import { UnreadableDocumentError, parseManifestText, readKubernetesObjects, unreadableLocation, type SourcedObject } from '@k8s-security-pro/core';
+import { UnreadableDocumentError, parseManifestText, readKubernetesObjects, unreadableLocation, type SourcedObject } from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
 import { readManifestSources } from './read-manifests.js';
 
