@@ -65,7 +65,7 @@ export function readKubernetesObjects(
   const read: SourcedObject[] = [];
   const visit = (object: unknown, file: string, line: number, where: string, itemLines?: readonly number[]) => {
     if (isKubernetesList(object)) {
-      for (const { index, item } of listItems(object)) visit(item, file, itemLines?.[index] ?? line, `${where}items[${index}] `);
+      for (const { index, item } of listItems(object)) visit(item, file, itemLines?.[index] ?? line, `${where}items[${index}]: `);
       return;
     }
     const problem = objectProblem(object);
