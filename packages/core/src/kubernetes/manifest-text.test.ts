@@ -65,3 +65,17 @@ describe('parseManifestText', () => {
     expect(parseManifestText(aliasChain(7, 10), 'b.yaml').unreadable).toHaveLength(1);
   });
 });
+
+describe('parseManifestText on JSON', () => {
+  it('reads a JSON document as one document at its first line, as YAML would read it', () => {
+    const text = '\n{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}]}\n';
+    const fast = parseManifestText(text, 'get.json');
+    expect(fast.documents.map((d) => [d.line, d.object])).toEqual([[2, JSON.parse(text)]]);
+  });
+
+  it('leaves JSON with a syntax error to the YAML parser, which locates it', () => {
+    const { documents, unreadable } = parseManifestText('{"kind": "Pod",, }', 'bad.json');
+    expect(documents).toEqual([]);
+    expect(unreadable[0]).toMatchObject({ file: 'bad.json', line: 1 });
+  });
+});
