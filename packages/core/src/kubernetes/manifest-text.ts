@@ -7,6 +7,7 @@
  * would expand to 10^9 and is refused before anything is built.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { parseFast } from './fast-yaml.js';
 
 /** The most nodes one document may expand to once aliases are resolved. */
 export const MAX_EXPANDED_NODES = 1_000_000;
@@ -46,6 +47,8 @@ export interface ParsedManifest {
 export function parseManifestText(text: string, file: string): ParsedManifest {
   const json = /^\s*[{[]/.test(text) ? parseJson(text) : undefined;
   if (json !== undefined) return { documents: [{ file, line: lineOf(lineStartOffsets(text), text.search(/\S/)), object: json }], unreadable: [] };
+  const fast = parseFast(text, MAX_EXPANDED_NODES);
+  if (fast !== undefined) return { documents: fast.map((document) => ({ file, ...document })), unreadable: [] };
   const documents: ManifestDocument[] = [];
   const unreadable: UnreadableDocument[] = [];
   const lineStarts = lineStartOffsets(text);
