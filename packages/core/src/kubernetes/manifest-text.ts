@@ -6,8 +6,19 @@
  * that kubectl accepts expands to a few thousand nodes and is read, a billion-laughs document
  * would expand to 10^9 and is refused before anything is built.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import { parseFast } from './fast-yaml.js';
+
+/**
+ * The `yaml` package, loaded on first use: most inputs never need it (JSON and the fast path
+ * read them), and loading it costs more than parsing a small folder.
+ */
+let yamlPackage: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlPackage;
+}
 
 /** The most nodes one document may expand to once aliases are resolved. */
 export const MAX_EXPANDED_NODES = 1_000_000;
@@ -52,7 +63,7 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
   const documents: ManifestDocument[] = [];
   const unreadable: UnreadableDocument[] = [];
   const lineStarts = lineStartOffsets(text);
-  for (const document of parseAllDocuments(text, { prettyErrors: true })) {
+  for (const document of yaml().parseAllDocuments(text, { prettyErrors: true })) {
     const start = document.contents?.range[0] ?? document.range[0];
     const line = lineOf(lineStarts, start);
     const [problem] = document.errors;
@@ -93,6 +104,7 @@ function parseJson(text: string): unknown {
 
 /** Node count of a document with every alias replaced by what it points to; memoized, so linear in the text. */
 function expandedSize(document: Document.Parsed): number {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const sizes = new Map<unknown, number>();
   const sizeOf = (node: unknown, depth: number): number => {
     if (node === null || node === undefined) return 1;
@@ -115,6 +127,7 @@ function expandedSize(document: Document.Parsed): number {
 }
 
 function itemLinesOf(document: Document.Parsed, lineStarts: readonly number[]): { itemLines?: number[] } {
+  const { isMap, isSeq } = yaml();
   const contents = document.contents;
   if (!isMap(contents)) return {};
   const items = contents.get('items', true);
