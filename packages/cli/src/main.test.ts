@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { flagsInUsage } from './conventions/did-you-mean.js';
 import { main } from './main.js';
@@ -166,6 +167,22 @@ describe('progress', () => {
     for (const args of [['lint', 'dns.yaml'], ['audit', 'dns.yaml'], ['analyze', 'dns.yaml']]) {
       const { stderr } = await run(args, { tty: true });
       expect(stderr).not.toContain('\r');
+    }
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const block = [...readme.matchAll(/^```text\n([\s\S]*?)^```$/gm)].map((match) => match[1]!).find((text) => text.includes('did you mean'));
+
+  it('shows each mistyped command with the exact line the CLI prints', async () => {
+    const lines = block!.trimEnd().split('\n');
+    expect(lines).toHaveLength(6);
+    for (let index = 0; index < lines.length; index += 2) {
+      const args = lines[index]!.replace(/^\$ npx k8s-security /, '').split(' ');
+      let stderr = '';
+      const code = await main(args, { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) }, cwd: fileURLToPath(new URL('../../../', import.meta.url)) });
+      expect({ args, code, stderr }).toEqual({ args, code: 2, stderr: `${lines[index + 1]}\n` });
     }
   });
 });

@@ -22,6 +22,7 @@ const CLEAR_LINE = '\r\x1b[K';
 export class ProgressLine {
   private label: string | undefined;
   private shown = false;
+  private drawn = '';
   private lastDraw = -Infinity;
   private readonly started: number;
   private readonly now: () => number;
@@ -66,11 +67,15 @@ export class ProgressLine {
   private draw(due: boolean): void {
     const elapsed = this.now() - this.started;
     if (this.label === undefined || elapsed < this.delayMs || (!due && this.shown)) return;
-    const text = `${this.options.prefix}: ${this.label} (${Math.floor(elapsed / 1000)}s)`;
-    const width = (this.stream.columns ?? 80) - 1;
-    this.stream.write(`${CLEAR_LINE}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
-    this.shown = true;
+    const full = `${this.options.prefix}: ${this.label} (${Math.floor(elapsed / 1000)}s)`;
+    // One column short of the width, so the terminal never wraps the line; some report 0 columns.
+    const width = (this.stream.columns !== undefined && this.stream.columns >= 20 ? this.stream.columns : 80) - 1;
+    const text = full.length > width ? `${full.slice(0, width - 1)}…` : full;
     this.lastDraw = this.now();
+    if (this.shown && text === this.drawn) return;
+    this.stream.write(`${CLEAR_LINE}${text}`);
+    this.shown = true;
+    this.drawn = text;
   }
 }
 
