@@ -144,7 +144,8 @@ describe('colour', () => {
   it('prints no escape sequence when NO_COLOR is set, on a pipe, or on a dumb terminal', async () => {
     const plain = await run(['lint', 'dns.yaml']);
     expect(plain.stdout).toContain('WARNING NP002');
-    for (const options of [{ tty: true, env: { NO_COLOR: '1' } }, { tty: false }, { tty: true, env: { TERM: 'dumb' } }]) {
+    const cases: RunOptions[] = [{ tty: true, env: { NO_COLOR: '1' } }, { tty: false }, { tty: true, env: { TERM: 'dumb' } }];
+    for (const options of cases) {
       const { stdout } = await run(['lint', 'dns.yaml'], options);
       expect(stdout).not.toContain(ESCAPE);
       expect(stdout).toBe(plain.stdout);
