@@ -80,7 +80,8 @@ async function dispatch(name: string | undefined, rest: readonly string[], io: C
     return 0;
   }
   const env = io.env ?? process.env;
-  const progress = new ProgressLine(io.stderr, { prefix: `k8s-security ${name}` });
+  const interactive = isInteractive(io.stderr, env);
+  const progress = new ProgressLine(io.stderr, { prefix: `k8s-security ${name}`, refreshMs: interactive ? 250 : 0 });
   // Output of the command first erases the progress line, so the two never share a line.
   const clearing = (stream: OutputStream): OutputStream => ({
     write: (text: string) => (progress.clear(), stream.write(text)),
@@ -93,7 +94,7 @@ async function dispatch(name: string | undefined, rest: readonly string[], io: C
       env,
       stdout: clearing(io.stdout),
       stderr: clearing(io.stderr),
-      progress: isInteractive(io.stderr, env) ? (label) => progress.update(label) : () => {},
+      progress: interactive ? (label) => progress.update(label) : () => {},
     });
   } finally {
     progress.stop();
@@ -128,7 +129,7 @@ function reportFailure(error: unknown, io: CommandIo, commandName?: string): num
   throw error;
 }
 
-/** parseArgs' message, cut to its first sentence, with the flag an unknown one was meant to be. */
+/** parseArgs' message; for an unknown flag, without its hint about '--' and with the flag likely meant. */
 function parseArgsProblem(error: Error, code: string, commandName: string | undefined): string {
   const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '([^']+)'/.exec(error.message)?.[1] : undefined;
   if (unknown === undefined) return `${error.message.replace(/\.$/, '')}.`;
