@@ -16,6 +16,7 @@ import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
 import { readLiveCluster } from '../live/read-cluster.js';
 import { formatAnalyzeReport, type AnalyzedConnection } from '../output/analyze-formats.js';
 import { isExternalEndpoint } from '../output/analyze-namespace-summary.js';
+import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
 export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
@@ -44,11 +45,12 @@ Exit codes: 0 analysis printed, 2 bad flags or manifests.`;
 export async function analyze(args: readonly string[], io: CommandIo): Promise<number> {
   const options = parseAnalyzeOptions(args);
   const documents = await readDocuments(options, io);
+  io.progress?.(`building the cluster model from ${documents.objects.length} objects`);
   const { model, notes } = buildModel(documents.objects);
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const printable = withManifestErrors(documents.objects, () => judgeConnections(modelWithExternals, options));
+  const printable = withManifestErrors(documents.objects, () => judgeConnections(modelWithExternals, options, io.progress));
   // Notes come after every check that can fail, so a failure stays one line on stderr.
   for (const note of [...documents.notes, ...notes]) io.stderr.write(`k8s-security: note: ${note}\n`);
   io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
@@ -56,11 +58,12 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
 }
 
 /** Streams the evaluator's verdicts into printable rows; equal explanations are rendered once. */
-function judgeConnections(model: ClusterModel, options: AnalyzeOptions): AnalyzedConnection[] {
+function judgeConnections(model: ClusterModel, options: AnalyzeOptions, progress?: (label: string) => void): AnalyzedConnection[] {
   const explanationTexts = new Map<Explanation, string>();
   const rows: AnalyzedConnection[] = [];
   const query = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
   for (const connection of iterateReachability(model, query)) {
+    if (progress && rows.length % 4096 === 0) progress(`judging connections: ${rows.length} so far`);
     // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
     if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
     const row: AnalyzedConnection = {
@@ -87,6 +90,7 @@ function judgeConnections(model: ClusterModel, options: AnalyzeOptions): Analyze
 /** The objects to analyze, from files, stdin or a live cluster, and what reading them noted. */
 async function readDocuments(options: AnalyzeOptions, io: CommandIo): Promise<{ objects: SourcedObject[]; notes: string[] }> {
   const live = liveSourceOf(options.live, options.paths, io, 'analyze');
+  io.progress?.(live ? 'reading the cluster' : `reading ${describePaths(options.paths)}`);
   if (live) {
     const cluster = await readLiveCluster(live);
     return { objects: cluster.objects.map((object) => ({ file: cluster.source, line: 0, object })), notes: [] };

@@ -1,10 +1,11 @@
 /** `k8s-security audit`: semantic default-deny audit of namespaces, from manifests or a live cluster. */
 import { parseArgs } from 'node:util';
 import { AUDIT_CHECK_LIST, AnalyzerInputError, auditNamespaces, nameOf, namespaceOf, type AuditResult, type SourcedObject } from '@k8s-security-pro/core';
-import { UsageError, type CommandIo } from '../io.js';
+import { UsageError, stdoutPaint, type CommandIo } from '../io.js';
 import { formatReport } from '../report/format-report.js';
 import { failuresAtOrAbove, type Report, type ReportLocation } from '../report/report-model.js';
 import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
+import { describePaths } from '../conventions/progress.js';
 import { MANIFEST_INPUT_FLAGS, MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_FLAGS, LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
 import { readLiveCluster } from '../live/read-cluster.js';
@@ -103,8 +104,10 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
   let locations = new Map<string, ReportLocation>();
   let readerNotes: string[] = [];
   if (live) {
+    io.progress?.('reading the cluster');
     ({ objects, source } = await readLiveCluster(live));
   } else {
+    io.progress?.(`reading ${describePaths(positionals)}`);
     const input = await readManifestInput(positionals, io, { command: 'audit', skipInvalid: values['skip-invalid'], allowEmpty: values['allow-empty'] });
     printWarnings(input.warnings, io);
     objects = input.objects.map((document) => document.object);
@@ -113,6 +116,7 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     source = positionals.join(', ');
   }
   let result: AuditResult;
+  io.progress?.(`auditing ${objects.length} objects`);
   try {
     result = auditNamespaces(objects, { include: splitList(values.include), exclude: splitList(values.exclude) });
   } catch (error) {
@@ -120,6 +124,6 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     throw error;
   }
   const report = auditReport({ ...result, notes: [...readerNotes, ...result.notes] }, source, locations);
-  io.stdout.write(formatReport(report, format));
+  io.stdout.write(formatReport(report, format, stdoutPaint(io)));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

@@ -86,7 +86,8 @@ export function labelsOf(object: unknown): Record<string, string> {
 /**
  * `policyTypes` of a NetworkPolicy spec as the API server defaults it: the listed valid types, or,
  * when none are listed, Ingress plus Egress only when the `egress` list is non-empty (apiserver
- * defaulting checks `len(spec.egress) != 0`, so `egress: []` without policyTypes isolates nothing).
+ * defaulting checks `len(spec.egress) != 0`, so `egress: []` without policyTypes isolates nothing,
+ * as pitfall 3 of docs/pitfalls.md says).
  */
 export function effectivePolicyTypes(spec: unknown): NetworkPolicyType[] {
   const record = isRecord(spec) ? spec : {};

@@ -1,5 +1,5 @@
 /**
- * The lint rules. Each enforces one item of NETPOL-PITFALLS.md and is documented in
+ * The lint rules. Each enforces one item of docs/pitfalls.md and is documented in
  * `docs/lint/<id>.md`. Rules are pure: they read the context and yield violations.
  */
 import {
