@@ -7,6 +7,7 @@
  * would expand to 10^9 and is refused before anything is built.
  */
 import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Document, Node } from 'yaml';
 import { parseFast } from './fast-yaml.js';
 
@@ -14,9 +15,9 @@ import { parseFast } from './fast-yaml.js';
  * The `yaml` package, loaded on first use: most inputs never need it (JSON and the fast path
  * read them), and loading it costs more than parsing a small folder.
  */
-let yamlPackage: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
-  yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+let yamlPackage: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
   return yamlPackage;
 }
 
