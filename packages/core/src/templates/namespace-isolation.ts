@@ -19,6 +19,7 @@ import {
   type NetworkPolicyIngressRule,
   type NetworkPolicySpec,
 } from '../model/network-policy.js';
+import { cidrOf } from '../options/guardrails.js';
 import {
   resolveNamespaceIsolationOptions,
   type NamespaceIsolationOptions,
@@ -164,7 +165,7 @@ const SPEC_BUILDERS: Record<NamespaceIsolationLayerKey, SpecBuilder> = {
   allowIngressController: ({ allowIngressController: controller }) => {
     const from = [
       NetworkPolicyPeer.podsInNamespace(controller.namespace, selectorOf(controller.podSelector)),
-      ...controller.nodeCidrs.map((cidr) => NetworkPolicyPeer.ipBlock(cidr)),
+      ...controller.nodeCidrs.map((entry) => NetworkPolicyPeer.ipBlock(cidrOf(entry))),
     ];
     const rule: NetworkPolicyIngressRule = controller.ports.length > 0 ? { from, ports: portsOf(controller.ports) } : { from };
     return { podSelector: LabelSelector.all(), policyTypes: ['Ingress'], ingress: [rule] };
@@ -189,7 +190,7 @@ const SPEC_BUILDERS: Record<NamespaceIsolationLayerKey, SpecBuilder> = {
       rules.push({ to: [NetworkPolicyPeer.ipBlock(`${egress.nodeLocalDns.ip}/32`)], ports: dnsPorts() });
     }
     if (egress.apiServer.enabled) {
-      rules.push({ to: egress.apiServer.cidrs.map((cidr) => NetworkPolicyPeer.ipBlock(cidr)), ports: portsOf(egress.apiServer.ports) });
+      rules.push({ to: egress.apiServer.cidrs.map((entry) => NetworkPolicyPeer.ipBlock(cidrOf(entry))), ports: portsOf(egress.apiServer.ports) });
     }
     for (const entry of egress.allowedEgress) {
       rules.push({ to: [NetworkPolicyPeer.ipBlock(entry.cidr, entry.except)], ports: portsOf(entry.ports) });
