@@ -26,12 +26,26 @@ export {
   checkLabelValue,
   checkNamespaceName,
   checkPortName,
+  NAME_MESSAGES,
   cidrContains,
   formatCidr,
   parseCidr,
   parseIp,
   type ParsedCidr,
 } from './model/kubernetes-names.js';
+export {
+  BROADEST_IPV4_PREFIX,
+  BROADEST_IPV6_PREFIX,
+  DNS_SYSTEM_NAMESPACE,
+  ENVIRONMENT_NAMESPACES,
+  GUARDRAIL_MESSAGES,
+  LINK_LOCAL_PREFIX,
+  WIDEST_PORT_RANGE,
+  cidrOf,
+  guardrailIssues,
+  selectorNarrows,
+  type GuardrailIssue,
+} from './options/guardrails.js';
 export {
   NamespaceIsolationOptionsError,
   SYSTEM_NAMESPACES,

@@ -13,6 +13,7 @@ import {
 import { banner } from '../banner.js';
 import type { RenderTemplate } from '../handlebars-env.js';
 import { chartDefaultValues, chartValuesJsonSchema } from './chart-values.js';
+import { guardrailData } from './guardrail-data.js';
 import { chartParameters, formatDefault } from './parameters.js';
 import { renderDefaultValues, renderEnvironmentValues } from './values-files.js';
 
@@ -68,6 +69,8 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       }),
     );
   }
+  add('templates/_guardrails.tpl', render('chart/templates/_guardrails.tpl.hbs', { banner: banner('helm'), data: toYaml(guardrailData()).trimEnd() }));
+  add('templates/guardrails.yaml', render('chart/templates/guardrails.yaml.hbs', { banner: banner('helm') }));
   for (const test of ['dns', 'cross-namespace']) {
     add(`templates/tests/test-${test}.yaml`, render(`chart/templates/tests/test-${test}.yaml.hbs`, { banner: banner('helm') }));
   }
