@@ -20,6 +20,9 @@ messages:
   portName: "\"%s\" is not a valid port: give a number from 1 to 65535, or a container port name (at most 15 lowercase letters, digits and '-', with at least one letter, e.g. \"metrics\")"
   cidrInvalid: "\"%s\" is not a valid CIDR: write an IPv4 or IPv6 network with its prefix length, e.g. \"10.0.0.0/16\""
   cidrHostBits: "\"%s\" has host bits set: did you mean the network \"%s\", or the single address \"%s/%s\"?"
+globalOptIns:
+  - acknowledgeNoIsolation
+  - isolateSystemNamespaces
 systemNamespaces:
   - calico-system
   - cilium
@@ -217,6 +220,35 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{ .path }}: {{ printf $g.messages.peerIsEnvironment .namespace }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* Paths of the opens* flags set to true under .value, one per line, in the core's order (optInsInUse). */}}
+{{- define "k8s-security.opensFlags" -}}
+{{- $path := .path }}
+{{- if kindIs "map" .value }}
+{{- range $key, $child := .value }}
+{{- $childPath := ternary $key (printf "%s.%s" $path $key) (eq $path "") }}
+{{- if and (hasPrefix "opens" $key) (eq (toString $child) "true") }}
+{{ $childPath }}
+{{- else if or (kindIs "map" $child) (kindIs "slice" $child) }}
+{{- include "k8s-security.opensFlags" (dict "value" $child "path" $childPath) }}
+{{- end }}
+{{- end }}
+{{- else if kindIs "slice" .value }}
+{{- range $i, $child := .value }}
+{{- include "k8s-security.opensFlags" (dict "value" $child "path" (printf "%s[%d]" $path $i)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Every opt-in in use, comma-separated: the global ones, then the opens* flags. Empty when none. */}}
+{{- define "k8s-security.optIns" -}}
+{{- $found := list }}
+{{- range $key := (include "k8s-security.guardrailData" . | fromYaml).globalOptIns }}
+{{- if eq (toString (index $.Values $key)) "true" }}{{ $found = append $found $key }}{{ end }}
+{{- end }}
+{{- $found = concat $found (compact (splitList "\n" (include "k8s-security.opensFlags" (dict "value" (omit .Values "tests" "global") "path" "")))) }}
+{{- join ", " $found }}
 {{- end }}
 
 {{/* Every guardrail of the values; fails with one "path: message" line per problem. */}}

@@ -183,3 +183,30 @@ export function guardrailIssues(options: BaseResolvedOptions, otherNamespaces: r
   if (!anyLayer && !options.acknowledgeNoIsolation) issues.push({ path: [], message: GUARDRAIL_MESSAGES.noLayer() });
   return issues;
 }
+
+/** Opt-ins that accept a whole class of risk rather than one entry; listed first. */
+export const GLOBAL_OPT_INS = ['acknowledgeNoIsolation', 'isolateSystemNamespaces'] as const;
+
+/**
+ * Every opt-in in use, as option paths (`denyEgressExceptDns.allowedEgress[0].opensBroadNetwork`):
+ * the global ones, then every `opens*` flag set to true, walking maps in key order as Helm's
+ * `range` does, so NOTES.txt, the policies' opt-ins annotation, lint and audit list the same.
+ */
+export function optInsInUse(options: BaseResolvedOptions): string[] {
+  const found: string[] = GLOBAL_OPT_INS.filter((key) => options[key] === true);
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, `${path}[${index}]`));
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    for (const key of Object.keys(value).sort()) {
+      const child = (value as Record<string, unknown>)[key];
+      const childPath = path === '' ? key : `${path}.${key}`;
+      if (key.startsWith('opens') && child === true) found.push(childPath);
+      else walk(child, childPath);
+    }
+  };
+  walk(options, '');
+  return found;
+}

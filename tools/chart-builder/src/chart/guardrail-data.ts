@@ -7,6 +7,7 @@ import {
   BROADEST_IPV6_PREFIX,
   DNS_SYSTEM_NAMESPACE,
   ENVIRONMENT_NAMESPACES,
+  GLOBAL_OPT_INS,
   GUARDRAIL_MESSAGES,
   LINK_LOCAL_PREFIX,
   NAME_MESSAGES,
@@ -36,6 +37,7 @@ export function guardrailData(): Record<string, unknown> {
   const messages = { ...GUARDRAIL_MESSAGES, ...NAME_MESSAGES } as Record<string, (...args: string[]) => string>;
   return {
     messages: Object.fromEntries(Object.entries(messages).map(([name, message]) => [name, printfFormat(message)])),
+    globalOptIns: [...GLOBAL_OPT_INS],
     systemNamespaces: [...SYSTEM_NAMESPACES],
     environmentNamespaces: [...ENVIRONMENT_NAMESPACES],
     dnsSystemNamespace: DNS_SYSTEM_NAMESPACE,

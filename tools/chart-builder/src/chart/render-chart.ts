@@ -71,7 +71,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
   }
   add('templates/_guardrails.tpl', render('chart/templates/_guardrails.tpl.hbs', { banner: banner('helm'), data: toYaml(guardrailData()).trimEnd() }));
   add('templates/guardrails.yaml', render('chart/templates/guardrails.yaml.hbs', { banner: banner('helm') }));
-  for (const test of ['dns', 'cross-namespace']) {
+  for (const test of ['dns', 'cross-namespace', 'isolation-present']) {
     add(`templates/tests/test-${test}.yaml`, render(`chart/templates/tests/test-${test}.yaml.hbs`, { banner: banner('helm') }));
   }
   add(
@@ -85,6 +85,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
         mitre: NAMESPACE_ISOLATION.mitre.map((m) => `${m.id} ${m.name}`).join(', '),
       },
       steps: helmVerificationSteps(),
+      layers: NAMESPACE_ISOLATION_LAYERS,
     }),
   );
   add(
