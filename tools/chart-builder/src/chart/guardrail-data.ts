@@ -24,10 +24,10 @@ export const IPV6_ADDRESS_PATTERN =
   `^((${HEX}:){7}${HEX}|(${HEX}:){1,7}:|(${HEX}:){1,6}:${HEX}|(${HEX}:){1,5}(:${HEX}){1,2}|(${HEX}:){1,4}(:${HEX}){1,3}|` +
   `(${HEX}:){1,3}(:${HEX}){1,4}|(${HEX}:){1,2}(:${HEX}){1,5}|${HEX}:(:${HEX}){1,6}|:((:${HEX}){1,7}|:))$`;
 
-/** A message function as a printf format: every (string) argument becomes `%s`. */
+/** A message function as a printf format: argument n becomes `%[n]s`, so a sentence may use one twice. */
 function printfFormat(message: (...args: string[]) => string): string {
-  const format = message(...new Array<string>(message.length).fill('%s'));
-  const literalPercents = format.replaceAll('%s', '').includes('%');
+  const format = message(...Array.from({ length: message.length }, (_, index) => `%[${index + 1}]s`));
+  const literalPercents = format.replace(/%\[\d+\]s/g, '').includes('%');
   if (literalPercents) throw new Error(`chart-builder: a guardrail message holds a literal '%': ${format}`);
   return format;
 }
