@@ -25,7 +25,10 @@ import { clusterModelFromObjects, externalEndpoint, type ClusterModel, type Prot
 import { evaluateConnection } from '../analyzer/reachability.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
 import { ENVIRONMENT_NAMESPACES, optInsInUse } from './guardrails.js';
-import { validateNamespaceIsolationOptions } from './namespace-isolation-options.js';
+import type { LabelSelector } from '../model/network-policy.js';
+import { validateNamespaceIsolationOptions, type NamespaceIsolationOptions } from './namespace-isolation-options.js';
+
+type Selector = LabelSelector;
 
 const TOPOLOGY = parseAllDocuments(readFileSync(new URL('../../../../examples/reference-cluster.yaml', import.meta.url), 'utf8')).map(
   (document) => document.toJS() as unknown,
@@ -48,7 +51,7 @@ const mostly = <T>(safe: readonly T[], hostile: readonly T[]) =>
   fc.oneof({ arbitrary: fc.constantFrom(...safe), weight: 9 }, { arbitrary: fc.constantFrom(...hostile), weight: 1 });
 const optIn = fc.oneof({ arbitrary: fc.constant(undefined), weight: 12 }, { arbitrary: fc.constant(true), weight: 1 });
 
-const selector = mostly(
+const selector = mostly<Selector>(
   [
     { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
     { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
@@ -133,7 +136,6 @@ const optionsArbitrary = fc.record({
   ),
 });
 
-type Selector = { readonly matchLabels?: Record<string, string>; readonly matchExpressions?: readonly { key: string; operator: string; values?: string[] }[] };
 
 const DEFAULT_PEERS: Record<string, { namespace: string; podSelector: Selector }> = {
   allowIngressController: { namespace: 'ingress-nginx', podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } },
@@ -165,7 +167,7 @@ export function threatModelViolations(options: Record<string, unknown>, policies
   });
   const ingressPeers = ['allowIngressController', 'allowMonitoring'].filter(on).map((key) => peerOf(key, options[key] as object));
   const dnsPeer = peerOf('dns', (options.denyEgressExceptDns as { dns?: object }).dns);
-  const pods = model.endpoints.filter((endpoint) => endpoint.kind !== 'external');
+  const pods = model.endpoints.filter((endpoint) => endpoint.namespace !== undefined);
   const targets = pods.filter((pod) => pod.namespace === TARGET);
   const violations: string[] = [];
   const expectDenied = (from: string, to: string, port: number, protocol: Protocol) => {
@@ -204,7 +206,7 @@ describe('the guardrails, on random option sets', () => {
         if (!result.ok) return void tally.refused++;
         if (optInsInUse(result.options).length > 0) return void tally.optedIn++;
         tally.judged++;
-        expect(threatModelViolations(options, namespaceIsolation(options))).toEqual([]);
+        expect(threatModelViolations(options, namespaceIsolation(options as NamespaceIsolationOptions))).toEqual([]);
       }),
       { numRuns: 800 },
     );

@@ -210,3 +210,21 @@ export function optInsInUse(options: BaseResolvedOptions): string[] {
   walk(options, '');
   return found;
 }
+
+/** What each opt-in opens, by its last key: for lint (NP012) and the docs. */
+export const OPT_IN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  acknowledgeNoIsolation: 'every layer is off, so nothing is isolated',
+  isolateSystemNamespaces: 'a system namespace is isolated, which can cut DNS, the CNI or the control plane off',
+  opensBroadNetwork: `a CIDR broader than /${BROADEST_IPV4_PREFIX} (IPv4) or /${BROADEST_IPV6_PREFIX} (IPv6) is allowed, up to every address`,
+  opensClusterNetwork: 'a CIDR that overlaps the pod or service ranges (clusterCidrs) is allowed, so pods there are reachable by IP',
+  opensEveryPort: 'a port entry without port allows every port of its protocol',
+  opensWidePortRange: `a port range wider than ${WIDEST_PORT_RANGE} ports is allowed`,
+  opensCustomNamespace: `DNS egress goes to a namespace other than ${DNS_SYSTEM_NAMESPACE}`,
+  opensNonLinkLocalIp: 'DNS egress goes to a NodeLocal DNSCache address outside 169.254.0.0/16',
+};
+
+/** What the opt-in at `path` (`denyEgressExceptDns.allowedEgress[0].opensBroadNetwork`) opens. */
+export function describeOptIn(path: string): string {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  return OPT_IN_DESCRIPTIONS[key] ?? 'it opens more than the default set';
+}
