@@ -40,6 +40,7 @@ export {
   ENVIRONMENT_NAMESPACES,
   GLOBAL_OPT_INS,
   GUARDRAIL_MESSAGES,
+  GUARDRAIL_RULES,
   LINK_LOCAL_PREFIX,
   WIDEST_PORT_RANGE,
   OPT_IN_DESCRIPTIONS,
@@ -49,6 +50,7 @@ export {
   optInsInUse,
   selectorNarrows,
   type GuardrailIssue,
+  type GuardrailRule,
 } from './options/guardrails.js';
 export {
   NamespaceIsolationOptionsError,

@@ -1,6 +1,7 @@
 /** Renders `charts/k8s-security`, every file but the hand-written `tests/`. Pure: returns path -> content. */
 import {
   ENVIRONMENTS,
+  GUARDRAIL_RULES,
   NAMESPACE_ISOLATION,
   NAMESPACE_ISOLATION_LABELS,
   NAMESPACE_ISOLATION_LAYERS,
@@ -105,6 +106,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       layers: NAMESPACE_ISOLATION_LAYERS,
       environments,
       parameters: parameters.map((parameter) => ({ ...parameter, defaultText: formatDefault(parameter.defaultValue) })),
+      guardrails: GUARDRAIL_RULES,
     }),
   );
   return files;
