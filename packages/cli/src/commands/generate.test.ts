@@ -85,6 +85,7 @@ describe('k8s-security generate', () => {
       const commentLines = text.split('\n').filter((line) => line.includes('enabled: false') || line.includes('patches:') || line.includes('nodeCidrs'));
       expect(commentLines.length, file).toBeGreaterThan(0);
       for (const line of commentLines) expect(line, file).toMatch(/^#/);
+      // eslint-disable-next-line no-control-regex
       expect(text).not.toMatch(/[\u0000\u0085\u2028\u2029\r]/);
     }
   });
