@@ -76,6 +76,8 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
+    // A command that exits without reading its input must not crash the run with EPIPE.
+    child.stdin.on('error', () => {});
     child.on('close', (code, signal) =>
       resolvePromise({
         command,

@@ -12,14 +12,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { analyzeReachability, explanationText, type ClusterModel, type Connection } from '@k8s-security-pro/core';
+import { analyzeReachability, clusterModelFromObjects, explanationText, type ClusterModel, type Connection } from '@k8s-security-pro/core';
 import { Cluster } from '../cluster.js';
 import { ControlPlane } from '../control-plane.js';
 import { ApiForwarder } from './api-forwarder.js';
-import { registerNode, registerPods } from './api-objects.js';
+import { createPods, deletePods, registerNode, relabelPod, syncNamespaces } from './api-objects.js';
 import { checkDataplaneHost } from './host-requirements.js';
 import { KubeRouter } from './kube-router.js';
-import { createEndpointNetns, createNodeNetns, NETNS_PREFIX } from './netns.js';
+import { createEndpointNetns, createNodeNetns, deleteNetnsSync, NETNS_PREFIX } from './netns.js';
 import { PodAgent, type ListenPort, type ProbeResult } from './pod-agent.js';
 import { TeardownRecord } from './teardown.js';
 
@@ -62,8 +62,9 @@ let runCounter = 0;
 
 export class Dataplane {
   readonly cluster: Cluster;
-  private readonly agents = new Map<string, PodAgent>();
-  private readonly ips = new Map<string, string>();
+  /** What is built now, by endpoint id. */
+  private readonly built = new Map<string, { endpoint: ClusterModel['endpoints'][number]; readonly netns: string; readonly agent: PodAgent }>();
+  private nextIndex = 0;
   private kubeRouterValue: KubeRouter | undefined;
   private forwarder: ApiForwarder | undefined;
   private readonly netnsId: string;
@@ -126,31 +127,66 @@ export class Dataplane {
   }
 
   /**
-   * Builds the model's endpoints: each Pod becomes a network namespace with its IP, an agent on
-   * its TCP and UDP container ports, and an API object bound to the node with that IP in its
-   * status; each External endpoint becomes a namespace outside the cluster. Namespaces are
-   * created with their labels. Call once per run, before applying policies.
+   * Makes the dataplane hold exactly the model's endpoints: each Pod is a network namespace
+   * with its IP, an agent on its TCP and UDP container ports, and an API object bound to the
+   * node with that IP in its status; each External endpoint is a namespace outside the cluster.
+   * Namespaces get exactly the model's labels. Endpoints that stay the same (IP and ports) are
+   * kept and only relabelled, so a series of similar scenarios costs little. Policies are not
+   * touched.
    */
-  async addTopology(model: ClusterModel): Promise<void> {
-    let index = this.ips.size;
+  async setTopology(model: ClusterModel): Promise<void> {
+    const wanted = new Map(model.endpoints.map((e) => [e.id, e]));
     for (const endpoint of model.endpoints) {
       if (endpoint.kind !== 'Pod' && endpoint.kind !== 'External') throw new Error(`${endpoint.id}: only Pods and External endpoints can be built, not ${endpoint.kind}`);
       if (!endpoint.ip) throw new Error(`${endpoint.id}: a pod needs status.podIP to be built on the dataplane`);
+    }
+    const gone = [...this.built.values()].filter((b) => {
+      const next = wanted.get(b.endpoint.id);
+      return !next || next.kind !== b.endpoint.kind || next.ip !== b.endpoint.ip || portsKey(next) !== portsKey(b.endpoint);
+    });
+    await deletePods(this.cluster, gone.filter((b) => b.endpoint.kind === 'Pod').map((b) => b.endpoint));
+    for (const b of gone) {
+      await b.agent.stop();
+      this.record.removePid(b.agent.pid);
+      deleteNetnsSync(b.netns);
+      this.built.delete(b.endpoint.id);
+    }
+    await syncNamespaces(this.cluster, model);
+    const created: ClusterModel['endpoints'][number][] = [];
+    for (const endpoint of model.endpoints) {
+      const existing = this.built.get(endpoint.id);
+      if (existing) {
+        if (endpoint.kind === 'Pod' && labelsKey(existing.endpoint.labels) !== labelsKey(endpoint.labels)) await relabelPod(this.cluster, existing.endpoint, endpoint);
+        existing.endpoint = endpoint;
+        continue;
+      }
+      const index = this.nextIndex++;
       const netns = `${this.netnsId}-${index}`;
       this.record.addNetns(netns);
-      await createEndpointNetns(this.nodeNetns, netns, `h${index}`, endpoint.ip);
-      const ports = listenPorts(endpoint.ports);
-      this.agents.set(endpoint.id, await PodAgent.start(netns, endpoint.id, ports, (pid) => this.record.addPid(pid)));
-      this.ips.set(endpoint.id, endpoint.ip);
-      index++;
+      await createEndpointNetns(this.nodeNetns, netns, `h${index}`, endpoint.ip!);
+      const agent = await PodAgent.start(netns, endpoint.id, listenPorts(endpoint.ports), (pid) => this.record.addPid(pid));
+      this.built.set(endpoint.id, { endpoint, netns, agent });
+      if (endpoint.kind === 'Pod') created.push(endpoint);
     }
-    await registerPods(this.cluster, model, NODE_NAME, NODE_IP);
+    await createPods(this.cluster, created, NODE_NAME, NODE_IP);
+  }
+
+  /** The topology with the NetworkPolicies the API server stores now (defaults applied): what the analyzer judges. */
+  async withStoredPolicies(topology: ClusterModel): Promise<ClusterModel> {
+    const { stdout } = await this.cluster.kubectlOk(['get', 'networkpolicies', '--all-namespaces', '-o', 'json']);
+    const { model } = clusterModelFromObjects((JSON.parse(stdout) as { items: unknown[] }).items);
+    return { ...topology, policies: model.policies };
+  }
+
+  /** Deletes every NetworkPolicy in every namespace. */
+  async deleteAllPolicies(): Promise<void> {
+    await this.cluster.kubectlOk(['delete', 'networkpolicies', '--all', '--all-namespaces']);
   }
 
   /** One probe: a new connection from `from` to `to`'s IP. */
   probe(from: string, to: string, port: number, protocol: ListenPort['protocol']): Promise<ProbeResult> {
-    const agent = this.agents.get(from);
-    const ip = this.ips.get(to);
+    const agent = this.built.get(from)?.agent;
+    const ip = this.built.get(to)?.endpoint.ip;
     if (!agent || !ip) throw new Error(`no endpoint ${agent ? to : from} on this dataplane`);
     return agent.probe(ip, port, protocol, this.options.probeTimeoutMs);
   }
@@ -178,10 +214,17 @@ export class Dataplane {
   /**
    * Probes the analyzer's full matrix for `model` (every ordered pair of endpoints x each TCP
    * and UDP port the destination declares) until every observed verdict equals the prediction,
-   * or `timeoutMs` passes; enforcement is asynchronous. Returns what still disagrees.
+   * or `timeoutMs` passes; enforcement is asynchronous. Disagreements `isExplained` accepts
+   * (known enforcer deviations) do not keep it waiting. Returns what still disagrees.
    */
-  async compareWithAnalyzer(model: ClusterModel, timeoutMs = 30_000): Promise<Comparison> {
-    const connections = analyzeReachability(model).filter((c) => c.protocol !== 'SCTP' && this.agents.has(c.from) && this.ips.has(c.to));
+  async compareWithAnalyzer(model: ClusterModel, timeoutMs = 30_000, isExplained: (d: Disagreement) => boolean = () => false): Promise<Comparison> {
+    const connections = analyzeReachability(model).filter((c) => c.protocol !== 'SCTP' && this.built.has(c.from) && this.built.has(c.to));
+    return this.compare(connections, timeoutMs, isExplained);
+  }
+
+  /** Like {@link compareWithAnalyzer}, for a given list of expected verdicts (a conformance case's truth table). SCTP is not probed. */
+  async compare(expected: readonly Connection[], timeoutMs = 30_000, isExplained: (d: Disagreement) => boolean = () => false): Promise<Comparison> {
+    const connections = expected.filter((c) => c.protocol !== 'SCTP');
     const started = Date.now();
     for (let rounds = 1; ; rounds++) {
       const observed = await this.probeAll(connections);
@@ -193,7 +236,7 @@ export class Dataplane {
         }
       });
       const elapsedMs = Date.now() - started;
-      if (disagreements.length === 0 || elapsedMs > timeoutMs) return { connections, disagreements, elapsedMs, rounds };
+      if (disagreements.every(isExplained) || elapsedMs > timeoutMs) return { connections, disagreements, elapsedMs, rounds };
       if (!this.kubeRouter.running) throw new Error(`kube-router exited. Last lines of its log:\n${this.kubeRouter.tail()}`);
       await sleep(250);
     }
@@ -204,7 +247,7 @@ export class Dataplane {
     if (this.stopped) return;
     this.stopped = true;
     await this.kubeRouterValue?.stop();
-    await Promise.all([...this.agents.values()].map((agent) => agent.stop()));
+    await Promise.all([...this.built.values()].map((b) => b.agent.stop()));
     await this.forwarder?.stop();
     this.record.killNow();
     await this.controlPlane.stop();
@@ -222,4 +265,12 @@ function listenPorts(ports: ClusterModel['endpoints'][number]['ports']): ListenP
     result.push({ port, protocol });
   }
   return result;
+}
+
+function portsKey(endpoint: ClusterModel['endpoints'][number]): string {
+  return JSON.stringify(listenPorts(endpoint.ports));
+}
+
+function labelsKey(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -11,7 +11,7 @@ import { type ClusterModel } from '@k8s-security-pro/core';
 import { Dataplane, connectionKey, type Comparison } from './dataplane.js';
 import { hostRuleset } from './host-ruleset.js';
 import { listNetns } from './netns.js';
-import { ENVIRONMENT_NAMESPACES, INSTALL_ROUTES, modelWithStoredPolicies, referenceTopology } from './reference-cluster.js';
+import { ENVIRONMENT_NAMESPACES, INSTALL_ROUTES, referenceTopology } from './reference-cluster.js';
 import { threatModelExpectations } from './threat-model.js';
 
 let dataplane: Dataplane;
@@ -21,7 +21,7 @@ const topology = referenceTopology();
 beforeAll(async () => {
   hostBefore = await hostRuleset();
   dataplane = await Dataplane.start();
-  await dataplane.addTopology(topology);
+  await dataplane.setTopology(topology);
 });
 
 afterAll(async () => {
@@ -64,7 +64,7 @@ describe.each(INSTALL_ROUTES.map((route) => [route.name, route] as const))('%s, 
 
   beforeAll(async () => {
     await route.install(dataplane.cluster);
-    model = await modelWithStoredPolicies(dataplane.cluster, topology);
+    model = await dataplane.withStoredPolicies(topology);
   });
 
   afterAll(async () => {
@@ -105,7 +105,7 @@ describe('a deliberately weakened policy', () => {
 
   it('makes the comparison fail: probes connect where the intended policies deny', async () => {
     await route.install(dataplane.cluster);
-    const intended = await modelWithStoredPolicies(dataplane.cluster, topology);
+    const intended = await dataplane.withStoredPolicies(topology);
     await expect(dataplane.compareWithAnalyzer(intended)).resolves.toHaveProperty('disagreements', []);
     // An allow-all ingress rule in production: the kind of mistake the suite exists to catch.
     const weakening = {
@@ -115,7 +115,7 @@ describe('a deliberately weakened policy', () => {
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
     };
     await dataplane.cluster.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(weakening) });
-    const weakened = await modelWithStoredPolicies(dataplane.cluster, topology);
+    const weakened = await dataplane.withStoredPolicies(topology);
     // Wait until the weakened set is what is enforced, then judge it against the intended one.
     await expect(dataplane.compareWithAnalyzer(weakened)).resolves.toHaveProperty('disagreements', []);
     const comparison = await dataplane.compareWithAnalyzer(intended, 0);

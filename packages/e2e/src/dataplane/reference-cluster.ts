@@ -55,14 +55,6 @@ export function referenceTopology(): ClusterModel {
   return { ...model, endpoints: [...model.endpoints, ...outsideEndpoints()] };
 }
 
-/** The topology with the NetworkPolicies the API server stores now: what the analyzer judges. */
-export async function modelWithStoredPolicies(cluster: Cluster, topology: ClusterModel): Promise<ClusterModel> {
-  const { stdout } = await cluster.kubectlOk(['get', 'networkpolicies', '--all-namespaces', '-o', 'json']);
-  const policies = (JSON.parse(stdout) as { items: unknown[] }).items;
-  const { model } = clusterModelFromObjects([...referenceObjects(), ...policies]);
-  return { ...topology, policies: model.policies };
-}
-
 /** One way template #14 reaches a cluster, for every environment at once. */
 export interface InstallRoute {
   readonly name: string;
