@@ -121,6 +121,18 @@ export class Dataplane {
     return this.kubeRouterValue;
   }
 
+  /** The node's network namespace, where kube-router's rules live. */
+  get nodeNamespace(): string {
+    return this.nodeNetns;
+  }
+
+  /** The network namespace of an endpoint built by {@link setTopology}. */
+  namespaceOf(id: string): string {
+    const built = this.built.get(id);
+    if (!built) throw new Error(`no endpoint ${id} on this dataplane`);
+    return built.netns;
+  }
+
   /** The network namespaces of this run (for leak checks). */
   get namespacePrefix(): string {
     return this.netnsId;

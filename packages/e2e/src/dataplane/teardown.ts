@@ -21,7 +21,10 @@ const timer = setInterval(() => {
   try { record = JSON.parse(readFileSync(file, 'utf8')); } catch {}
   for (const pid of record.pids) { try { process.kill(pid, 'SIGKILL'); } catch {} }
   setTimeout(() => {
-    for (const name of record.netns) { try { execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' }); } catch {} }
+    for (const name of record.netns) {
+      try { execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' }); } catch {}
+      rmSync('/etc/netns/' + name, { recursive: true, force: true });
+    }
     rmSync(file, { force: true });
   }, 500);
 }, 500);
@@ -86,7 +89,11 @@ export class TeardownRecord {
         // Already gone.
       }
     }
-    for (const name of this.namespaces) deleteNetnsSync(name);
+    for (const name of this.namespaces) {
+      deleteNetnsSync(name);
+      // `ip netns exec` files (a hosts file) a suite may have given the namespace.
+      rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+    }
     this.close();
   }
 
