@@ -121,6 +121,11 @@ export class Dataplane {
     return this.kubeRouterValue;
   }
 
+  /** Every process the dataplane started (kube-router, the API relay, the agents), for teardown checks. */
+  get pids(): number[] {
+    return [this.kubeRouterValue?.pid, this.forwarder?.pid, ...[...this.built.values()].map((b) => b.agent.pid)].filter((pid): pid is number => pid !== undefined && pid > 0);
+  }
+
   /** The node's network namespace, where kube-router's rules live. */
   get nodeNamespace(): string {
     return this.nodeNetns;
