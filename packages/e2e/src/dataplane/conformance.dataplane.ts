@@ -8,13 +8,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { clusterModelFromObjects, type Connection, type Protocol } from '@k8s-security-pro/core';
 import { REPO_ROOT } from '../process.js';
-import { Dataplane, connectionKey } from './dataplane.js';
-import { hostRuleset } from './host-ruleset.js';
+import { connectionKey } from './dataplane.js';
+import { useDataplane } from './suite-support.js';
 import { deviationFor } from './known-deviations.js';
-import { listNetns } from './netns.js';
 
 const CASES_DIR = join(REPO_ROOT, 'packages/core/src/analyzer/conformance/cases');
 
@@ -53,21 +52,8 @@ function topologyObjects(data: ConformanceCase): unknown[] {
   return [...namespaces, ...pods];
 }
 
-let dataplane: Dataplane;
-let hostBefore: string;
 const cases = loadCases();
-
-beforeAll(async () => {
-  hostBefore = await hostRuleset();
-  dataplane = await Dataplane.start();
-});
-
-afterAll(async () => {
-  const prefix = dataplane?.namespacePrefix;
-  await dataplane?.stop();
-  if (prefix) expect(listNetns(prefix), 'network namespaces left behind').toEqual([]);
-  expect(await hostRuleset(), "the host's iptables/nft/ipset state").toBe(hostBefore);
-});
+const { current } = useDataplane();
 
 it('finds the conformance cases', () => {
   expect(cases.length).toBeGreaterThan(20);
@@ -81,13 +67,13 @@ it('replays every case on the dataplane; each disagreement with its truth table 
   const started = Date.now();
   for (const { file, data } of cases) {
     const { model: topology } = clusterModelFromObjects(topologyObjects(data));
-    await dataplane.deleteAllPolicies();
-    await dataplane.setTopology(topology);
-    if (data.policies.length > 0) await dataplane.cluster.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: data.policies }) });
-    const model = await dataplane.withStoredPolicies(topology);
+    await current().deleteAllPolicies();
+    await current().setTopology(topology);
+    if (data.policies.length > 0) await current().cluster.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: data.policies }) });
+    const model = await current().withStoredPolicies(topology);
     const expected: Connection[] = data.queries.filter((q) => !q.loopback).map((q) => ({ from: q.from, to: q.to, port: q.port, protocol: q.protocol, allowed: q.allowed }));
     sctp += expected.filter((c) => c.protocol === 'SCTP').length;
-    const comparison = await dataplane.compare(expected, 15_000, (d) => deviationFor(d, model) !== undefined);
+    const comparison = await current().compare(expected, 15_000, (d) => deviationFor(d, model) !== undefined);
     probed += comparison.connections.length;
     for (const d of comparison.disagreements) {
       const line = `${file}: ${connectionKey(d.connection)} expected ${d.connection.allowed ? 'allowed' : 'denied'}, dataplane ${d.observed.outcome}`;

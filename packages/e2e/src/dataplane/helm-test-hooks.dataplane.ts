@@ -8,10 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterModelFromObjects, type ClusterModel } from '@k8s-security-pro/core';
 import { parseYamlStream } from '../cluster.js';
-import { Dataplane } from './dataplane.js';
+import { useDataplane } from './suite-support.js';
 import { BusyboxBin, hookContainer, runHook, type HookContainer } from './hook-runner.js';
-import { hostRuleset } from './host-ruleset.js';
-import { inNetns, listNetns } from './netns.js';
+import { inNetns } from './netns.js';
 import { referenceObjects, referenceTopology } from './reference-cluster.js';
 
 const RELEASE = 'k8s-security';
@@ -19,8 +18,7 @@ const NAMESPACE = 'production';
 const TEST_POD_IP = '10.244.0.40';
 const COREDNS = 'kube-system/coredns';
 
-let dataplane: Dataplane;
-let hostBefore: string;
+const { current } = useDataplane();
 let bin: BusyboxBin;
 let topology: ClusterModel;
 let check: HookContainer;
@@ -28,9 +26,8 @@ let hosts: Record<string, string>;
 let testPodId: string;
 
 beforeAll(async () => {
-  hostBefore = await hostRuleset();
   bin = new BusyboxBin();
-  dataplane = await Dataplane.start();
+  const dataplane = current();
   await dataplane.cluster.ensureNamespaces([NAMESPACE]);
   await dataplane.cluster.helmOk(['install', RELEASE, './charts/k8s-security', '-f', 'charts/k8s-security/values-prod.yaml', '-n', NAMESPACE]);
   const { stdout } = await dataplane.cluster.helmOk(['get', 'hooks', RELEASE, '-n', NAMESPACE]);
@@ -50,12 +47,8 @@ beforeAll(async () => {
   expect(enforced.disagreements).toEqual([]);
 });
 
-afterAll(async () => {
-  const prefix = dataplane?.namespacePrefix;
-  await dataplane?.stop();
+afterAll(() => {
   bin?.remove();
-  if (prefix) expect(listNetns(prefix), 'network namespaces left behind').toEqual([]);
-  expect(await hostRuleset(), "the host's iptables/nft/ipset state").toBe(hostBefore);
 });
 
 describe('the helm test cross-namespace check', () => {
@@ -67,34 +60,34 @@ describe('the helm test cross-namespace check', () => {
   });
 
   it('passes on kube-router, which refuses the denied connection', async () => {
-    const result = await runHook(dataplane.namespaceOf(testPodId), check, bin, hosts);
+    const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
     expect(`${result.stdout}${result.stderr}`).toContain('was refused (the enforcer rejects)');
     expect(result.code).toBe(0);
   });
 
   it('passes on an enforcer that drops the denied connection', async () => {
     const rule = ['FORWARD', '-s', TEST_POD_IP, '-d', hosts['kube-dns.kube-system.svc.cluster.local']!, '-p', 'tcp', '--dport', '9153', '-j', 'DROP'];
-    await inNetns(dataplane.nodeNamespace, 'iptables', ['-I', ...rule]);
+    await inNetns(current().nodeNamespace, 'iptables', ['-I', ...rule]);
     try {
-      const result = await runHook(dataplane.namespaceOf(testPodId), check, bin, hosts);
+      const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
       expect(`${result.stdout}${result.stderr}`).toContain('timed out (the enforcer drops)');
       expect(result.code).toBe(0);
     } finally {
-      await inNetns(dataplane.nodeNamespace, 'iptables', ['-D', ...rule]);
+      await inNetns(current().nodeNamespace, 'iptables', ['-D', ...rule]);
     }
   });
 
   it('fails when the destination host does not answer on the control port (a refusal would prove nothing)', async () => {
-    const result = await runHook(dataplane.namespaceOf(testPodId), { ...check, env: check.env.map((e) => (e.name === 'CONTROL_PORT' ? { ...e, value: '5353' } : e)) }, bin, hosts);
+    const result = await runHook(current().namespaceOf(testPodId), { ...check, env: check.env.map((e) => (e.name === 'CONTROL_PORT' ? { ...e, value: '5353' } : e)) }, bin, hosts);
     expect(result.stdout).toContain('FAIL: control');
     expect(result.code).toBe(1);
   });
 
   it('fails once the policies are gone and the connection gets through', async () => {
-    await dataplane.cluster.helmOk(['uninstall', RELEASE, '-n', NAMESPACE, '--wait']);
-    const open = await dataplane.compareWithAnalyzer({ ...topology, policies: [] });
+    await current().cluster.helmOk(['uninstall', RELEASE, '-n', NAMESPACE, '--wait']);
+    const open = await current().compareWithAnalyzer({ ...topology, policies: [] });
     expect(open.disagreements).toEqual([]);
-    const result = await runHook(dataplane.namespaceOf(testPodId), check, bin, hosts);
+    const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
     expect(result.stdout).toContain('FAIL');
     expect(result.code).toBe(1);
   });

@@ -5,30 +5,16 @@
  * (./known-deviations.ts) explains it. K8S_SECURITY_DATAPLANE_SEED picks another series;
  * K8S_SECURITY_DATAPLANE_SCENARIOS another count (at least 50 by default).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Dataplane, connectionKey } from './dataplane.js';
-import { hostRuleset } from './host-ruleset.js';
+import { expect, it } from 'vitest';
+import { useDataplane } from './suite-support.js';
+import { connectionKey } from './dataplane.js';
 import { deviationFor } from './known-deviations.js';
-import { listNetns } from './netns.js';
 import { randomScenario } from './random-scenario.js';
 
 const BASE_SEED = Number(process.env['K8S_SECURITY_DATAPLANE_SEED'] ?? 20_260_901);
 const COUNT = Number(process.env['K8S_SECURITY_DATAPLANE_SCENARIOS'] ?? 50);
 
-let dataplane: Dataplane;
-let hostBefore: string;
-
-beforeAll(async () => {
-  hostBefore = await hostRuleset();
-  dataplane = await Dataplane.start();
-});
-
-afterAll(async () => {
-  const prefix = dataplane?.namespacePrefix;
-  await dataplane?.stop();
-  if (prefix) expect(listNetns(prefix), 'network namespaces left behind').toEqual([]);
-  expect(await hostRuleset(), "the host's iptables/nft/ipset state").toBe(hostBefore);
-});
+const { current } = useDataplane();
 
 it(`agrees with the analyzer on ${COUNT} seeded random scenarios (seeds ${BASE_SEED}..${BASE_SEED + COUNT - 1}), but for known kube-router deviations`, { timeout: 600_000 }, async () => {
   expect(COUNT).toBeGreaterThanOrEqual(1);
@@ -38,11 +24,11 @@ it(`agrees with the analyzer on ${COUNT} seeded random scenarios (seeds ${BASE_S
   const started = Date.now();
   for (let i = 0; i < COUNT; i++) {
     const scenario = randomScenario(BASE_SEED + i);
-    await dataplane.deleteAllPolicies();
-    await dataplane.setTopology({ ...scenario.model, policies: [] });
-    await dataplane.cluster.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: scenario.policies }) });
-    const model = await dataplane.withStoredPolicies({ ...scenario.model, policies: [] });
-    const comparison = await dataplane.compareWithAnalyzer(model, 15_000, (d) => deviationFor(d, model) !== undefined);
+    await current().deleteAllPolicies();
+    await current().setTopology({ ...scenario.model, policies: [] });
+    await current().cluster.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: scenario.policies }) });
+    const model = await current().withStoredPolicies({ ...scenario.model, policies: [] });
+    const comparison = await current().compareWithAnalyzer(model, 15_000, (d) => deviationFor(d, model) !== undefined);
     connections += comparison.connections.length;
     for (const d of comparison.disagreements) {
       const deviation = deviationFor(d, model);

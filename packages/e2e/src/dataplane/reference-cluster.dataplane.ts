@@ -8,29 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterModel } from '@k8s-security-pro/core';
+import { useDataplane } from './suite-support.js';
 import { Dataplane, connectionKey, type Comparison } from './dataplane.js';
-import { hostRuleset } from './host-ruleset.js';
-import { listNetns } from './netns.js';
 import { ENVIRONMENT_NAMESPACES, INSTALL_ROUTES, referenceTopology } from './reference-cluster.js';
 import { threatModelExpectations } from './threat-model.js';
 
-let dataplane: Dataplane;
-let hostBefore: string;
 const topology = referenceTopology();
-
-beforeAll(async () => {
-  hostBefore = await hostRuleset();
-  dataplane = await Dataplane.start();
-  await dataplane.setTopology(topology);
-});
-
-afterAll(async () => {
-  const prefix = dataplane?.namespacePrefix;
-  await dataplane?.stop();
-  // The run leaves nothing behind: no namespace of its own, and the host's rules as they were.
-  if (prefix) expect(listNetns(prefix), 'network namespaces left behind').toEqual([]);
-  expect(await hostRuleset(), "the host's iptables/nft/ipset state").toBe(hostBefore);
-});
+const { current } = useDataplane(topology);
 
 /** The disagreements, one readable line each. */
 function describeDisagreements(comparison: Comparison): string[] {
@@ -49,13 +33,13 @@ function report(name: string, comparison: Comparison): void {
 
 /** Waits until no policy is enforced: every listener answers every pod. */
 async function expectBaseline(): Promise<void> {
-  const comparison = await dataplane.compareWithAnalyzer({ ...topology, policies: [] });
+  const comparison = await current().compareWithAnalyzer({ ...topology, policies: [] });
   expect(comparison.connections.every((c) => c.allowed)).toBe(true);
   expect(describeDisagreements(comparison)).toEqual([]);
 }
 
 it('answers on every declared port of every pod before any policy exists (so a refusal later comes from a policy)', async () => {
-  for (const namespace of ENVIRONMENT_NAMESPACES) expect(await dataplane.cluster.networkPolicies(namespace)).toHaveProperty('size', 0);
+  for (const namespace of ENVIRONMENT_NAMESPACES) expect(await current().cluster.networkPolicies(namespace)).toHaveProperty('size', 0);
   await expectBaseline();
 });
 
@@ -63,17 +47,17 @@ describe.each(INSTALL_ROUTES.map((route) => [route.name, route] as const))('%s, 
   let model: ClusterModel;
 
   beforeAll(async () => {
-    await route.install(dataplane.cluster);
-    model = await dataplane.withStoredPolicies(topology);
+    await route.install(current().cluster);
+    model = await current().withStoredPolicies(topology);
   });
 
   afterAll(async () => {
-    await route.uninstall(dataplane.cluster);
+    await route.uninstall(current().cluster);
   });
 
   it('enforces exactly what the analyzer predicts on the full matrix', async () => {
     expect(model.policies.length).toBeGreaterThan(0);
-    const comparison = await dataplane.compareWithAnalyzer(model);
+    const comparison = await current().compareWithAnalyzer(model);
     report(name, comparison);
     expect(describeDisagreements(comparison)).toEqual([]);
     expect(comparison.connections.some((c) => !c.allowed)).toBe(true);
@@ -82,14 +66,14 @@ describe.each(INSTALL_ROUTES.map((route) => [route.name, route] as const))('%s, 
   it('keeps every promise of the threat model, probe by probe', async () => {
     const broken: string[] = [];
     for (const e of threatModelExpectations()) {
-      const result = await dataplane.probe(e.from, e.to, e.port, e.protocol);
+      const result = await current().probe(e.from, e.to, e.port, e.protocol);
       if (Dataplane.reached(result, e.to) !== e.connects) broken.push(`${e.from} -> ${e.to} ${e.port}/${e.protocol}: ${result.outcome}, but ${e.promise}`);
     }
     expect(broken).toEqual([]);
   });
 
   it('enforces nothing once removed', async () => {
-    await route.uninstall(dataplane.cluster);
+    await route.uninstall(current().cluster);
     await expectBaseline();
   });
 });
@@ -98,15 +82,15 @@ describe('a deliberately weakened policy', () => {
   const route = INSTALL_ROUTES.find((r) => r.name.startsWith('namespaceIsolation()'))!;
 
   afterAll(async () => {
-    await dataplane.cluster.kubectl(['delete', 'networkpolicy', 'weakened-allow-all-ingress', '-n', 'production', '--ignore-not-found']);
-    await route.uninstall(dataplane.cluster);
+    await current().cluster.kubectl(['delete', 'networkpolicy', 'weakened-allow-all-ingress', '-n', 'production', '--ignore-not-found']);
+    await route.uninstall(current().cluster);
     await expectBaseline();
   });
 
   it('makes the comparison fail: probes connect where the intended policies deny', async () => {
-    await route.install(dataplane.cluster);
-    const intended = await dataplane.withStoredPolicies(topology);
-    await expect(dataplane.compareWithAnalyzer(intended)).resolves.toHaveProperty('disagreements', []);
+    await route.install(current().cluster);
+    const intended = await current().withStoredPolicies(topology);
+    await expect(current().compareWithAnalyzer(intended)).resolves.toHaveProperty('disagreements', []);
     // An allow-all ingress rule in production: the kind of mistake the suite exists to catch.
     const weakening = {
       apiVersion: 'networking.k8s.io/v1',
@@ -114,11 +98,11 @@ describe('a deliberately weakened policy', () => {
       metadata: { name: 'weakened-allow-all-ingress', namespace: 'production' },
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
     };
-    await dataplane.cluster.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(weakening) });
-    const weakened = await dataplane.withStoredPolicies(topology);
+    await current().cluster.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(weakening) });
+    const weakened = await current().withStoredPolicies(topology);
     // Wait until the weakened set is what is enforced, then judge it against the intended one.
-    await expect(dataplane.compareWithAnalyzer(weakened)).resolves.toHaveProperty('disagreements', []);
-    const comparison = await dataplane.compareWithAnalyzer(intended, 0);
+    await expect(current().compareWithAnalyzer(weakened)).resolves.toHaveProperty('disagreements', []);
+    const comparison = await current().compareWithAnalyzer(intended, 0);
     const leaks = comparison.disagreements.filter((d) => !d.connection.allowed && d.observed.outcome === 'open').map((d) => connectionKey(d.connection));
     expect(leaks).toContain('staging/app>production/db:5432/TCP');
     expect(leaks).toContain('dev/app>production/app:8080/TCP');
