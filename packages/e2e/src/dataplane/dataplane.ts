@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzeReachability, clusterModelFromObjects, explanationText, type ClusterModel, type Connection } from '@k8s-security-pro/core';
 import { Cluster } from '../cluster.js';
 import { ControlPlane } from '../control-plane.js';
+import { ApiClient } from './api-client.js';
 import { ApiForwarder } from './api-forwarder.js';
 import { createPods, deletePods, registerNode, relabelPod, syncNamespaces } from './api-objects.js';
 import { checkDataplaneHost } from './host-requirements.js';
@@ -62,6 +63,7 @@ let runCounter = 0;
 
 export class Dataplane {
   readonly cluster: Cluster;
+  private readonly api: ApiClient;
   /** What is built now, by endpoint id. */
   private readonly built = new Map<string, { endpoint: ClusterModel['endpoints'][number]; readonly netns: string; readonly agent: PodAgent }>();
   private nextIndex = 0;
@@ -78,6 +80,7 @@ export class Dataplane {
     private readonly options: Required<DataplaneOptions>,
   ) {
     this.cluster = new Cluster(controlPlane.endpoints);
+    this.api = new ApiClient(controlPlane.endpoints.kubeconfig);
     this.netnsId = `${NETNS_PREFIX}${process.pid}-${runCounter++}`;
     this.nodeNetns = `${this.netnsId}-node`;
   }
@@ -161,19 +164,19 @@ export class Dataplane {
       const next = wanted.get(b.endpoint.id);
       return !next || next.kind !== b.endpoint.kind || next.ip !== b.endpoint.ip || portsKey(next) !== portsKey(b.endpoint);
     });
-    await deletePods(this.cluster, gone.filter((b) => b.endpoint.kind === 'Pod').map((b) => b.endpoint));
+    await deletePods(this.api, gone.filter((b) => b.endpoint.kind === 'Pod').map((b) => b.endpoint));
     for (const b of gone) {
       await b.agent.stop();
       this.record.removePid(b.agent.pid);
       deleteNetnsSync(b.netns);
       this.built.delete(b.endpoint.id);
     }
-    await syncNamespaces(this.cluster, model);
+    await syncNamespaces(this.api, model);
     const created: ClusterModel['endpoints'][number][] = [];
     for (const endpoint of model.endpoints) {
       const existing = this.built.get(endpoint.id);
       if (existing) {
-        if (endpoint.kind === 'Pod' && labelsKey(existing.endpoint.labels) !== labelsKey(endpoint.labels)) await relabelPod(this.cluster, existing.endpoint, endpoint);
+        if (endpoint.kind === 'Pod' && labelsKey(existing.endpoint.labels) !== labelsKey(endpoint.labels)) await relabelPod(this.api, existing.endpoint, endpoint);
         existing.endpoint = endpoint;
         continue;
       }
@@ -185,7 +188,7 @@ export class Dataplane {
       this.built.set(endpoint.id, { endpoint, netns, agent });
       if (endpoint.kind === 'Pod') created.push(endpoint);
     }
-    await createPods(this.cluster, created, NODE_NAME, NODE_IP);
+    await createPods(this.api, created, NODE_NAME, NODE_IP);
   }
 
   /** The topology with the NetworkPolicies the API server stores now (defaults applied): what the analyzer judges. */
