@@ -25,12 +25,13 @@ export function threatModelExpectations(): Expectation[] {
     const target = ENVIRONMENT_NAMESPACES[i]!;
     const options = resolveNamespaceIsolationOptions(environment.values);
     const metricsPorts = new Set(options.allowMonitoring.ports.map((p) => p.port));
+    const controllerPorts = new Set(options.allowIngressController.ports.map((p) => p.port));
     for (const other of ENVIRONMENT_NAMESPACES.filter((ns) => ns !== target)) {
       add(`${other}/app`, `${target}/db`, 5432, 'TCP', false, `no pod of ${other} reaches ${target}`);
       add(`${other}/app`, `${target}/app`, 8080, 'TCP', false, `no pod of ${other} reaches ${target}`);
     }
     add(`${target}/app`, `${target}/db`, 5432, 'TCP', true, `${target}'s own pods talk to each other`);
-    add('ingress-nginx/controller', `${target}/app`, 8080, 'TCP', true, 'the ingress controller reaches the apps');
+    add('ingress-nginx/controller', `${target}/app`, 8080, 'TCP', controllerPorts.size === 0 || controllerPorts.has(8080), 'the ingress controller reaches the apps on its ports');
     add('ingress-nginx/default-backend', `${target}/app`, 8080, 'TCP', false, 'no other ingress-nginx pod reaches the apps');
     add('monitoring/prometheus', `${target}/app`, 9090, 'TCP', metricsPorts.has(9090), 'Prometheus scrapes the metrics ports only');
     add('monitoring/grafana', `${target}/app`, 9090, 'TCP', false, 'no other monitoring pod reaches the apps');
