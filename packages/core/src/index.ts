@@ -116,6 +116,14 @@ export {
   type Verdict,
 } from './analyzer/reachability.js';
 export {
+  forEachEndpointPair,
+  summarizeByNamespace,
+  type EndpointPairQuery,
+  type EndpointPairVerdicts,
+  type GroupPairTotals,
+  type NamespaceReachability,
+} from './analyzer/endpoint-pairs.js';
+export {
   AUDIT_CHECKS,
   AUDIT_CHECK_LIST,
   CNI_ENFORCEMENT_NOTE,
