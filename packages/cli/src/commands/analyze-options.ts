@@ -30,6 +30,10 @@ export interface AnalyzeOptions {
   readonly protocol?: AnalyzeProtocol;
   readonly externals: readonly ExternalEndpointSpec[];
   readonly explain: boolean;
+  /** Also list the pairs where every port is denied. */
+  readonly all: boolean;
+  /** The namespace x namespace matrix instead of rows. */
+  readonly summary: boolean;
 }
 
 const EXTERNAL_EXAMPLE = '203.0.113.10:443/TCP,53/UDP';
@@ -47,10 +51,18 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
       protocol: { type: 'string' },
       external: { type: 'string', multiple: true },
       explain: { type: 'boolean' },
+      all: { type: 'boolean' },
+      summary: { type: 'boolean' },
     },
   });
   if (positionals.length === 0) {
     throw new UsageError('analyze needs at least one file or folder of manifests, e.g. "k8s-security analyze manifests/"');
+  }
+  if (values.summary && values.explain) {
+    throw new UsageError('--summary counts connections per namespace pair and has nothing to explain: drop --explain, or drop --summary to get the endpoint pairs');
+  }
+  if (values.all && !values.summary && (values.port !== undefined || values.protocol !== undefined)) {
+    throw new UsageError('--all adds denied pairs to the default output, but --port/--protocol already print one row per connection, denied ones included: drop --all');
   }
   return {
     paths: positionals,
@@ -61,6 +73,8 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
     protocol: values.protocol === undefined ? undefined : parseProtocol('--protocol', values.protocol),
     externals: mergeExternals((values.external ?? []).map(parseExternal)),
     explain: values.explain ?? false,
+    all: values.all ?? false,
+    summary: values.summary ?? false,
   };
 }
 

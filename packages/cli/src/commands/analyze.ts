@@ -3,29 +3,38 @@ import {
   clusterModelFromObjects,
   explanationText,
   externalEndpoint,
-  iterateReachability,
+  forEachConnection,
+  forEachEndpointPair,
+  reachabilityStatistics,
+  summarizeByNamespace,
   type ClusterModel,
   type ClusterModelLoad,
   type Explanation,
+  type ReachabilityQuery,
 } from '@k8s-security-pro/core';
 import { UsageError, type CommandIo } from '../io.js';
 import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
-import { formatAnalyzeReport, type AnalyzedConnection } from '../output/analyze-formats.js';
-import { isExternalEndpoint } from '../output/analyze-namespace-summary.js';
+import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type OutputRow, type ReportFrame } from '../output/analyze-formats.js';
+import { isExternalEndpoint, writeNamespaceSummary } from '../output/analyze-namespace-summary.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
 export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
 
 Reads Namespaces, workloads and NetworkPolicies from YAML or JSON files (folders are read
-recursively) and reports, for every ordered pair of endpoints, whether a connection is allowed
-on each container port the destination declares.
+recursively) and reports which endpoints can reach which: one row per ordered pair of endpoints
+with an allowed connection, listing the container ports of the destination that are allowed
+and those that are denied.
 
 Options:
-  -o, --output FORMAT     table (default), json, csv, md or dot
+  -o, --output FORMAT     table (default), json, ndjson, csv, md or dot; rows are streamed
+      --all               also list the pairs where every port is denied
+      --summary           the namespace x namespace matrix instead of endpoint pairs
       --from NS/NAME      only connections from this endpoint
       --to NS/NAME        only connections to this endpoint
-      --port N            check this port instead of the declared container ports
-      --protocol P        TCP (default with --port), UDP or SCTP
+      --port N            one row per connection on this port (declared or not), denied
+                          ones included: {"connections":[{from,to,port,protocol,allowed}]}
+      --protocol P        TCP (default with --port), UDP or SCTP; alone, one row per
+                          connection on the declared ports of that protocol
       --external IP[:PORT/PROTO,...]
                           add a cluster-external endpoint named by its IP (repeatable),
                           e.g. --external 203.0.113.10:443/TCP,53/UDP
@@ -41,40 +50,83 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const printable = withManifestErrors(documents, () => judgeConnections(modelWithExternals, options));
+  const query: ReachabilityQuery = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
+  // Every check that can fail runs before the first byte is printed: indexing the model
+  // (cached for the scan) and, for md and dot, the namespace totals.
+  withManifestErrors(documents, () => reachabilityStatistics(modelWithExternals));
+  const needsNamespaces = options.summary || options.output === 'md' || options.output === 'dot';
+  const namespaces = needsNamespaces ? withManifestErrors(documents, () => summarizeByNamespace(modelWithExternals, query)) : undefined;
   // Notes come after every check that can fail, so a failure stays one line on stderr.
   for (const note of notes) io.stderr.write(`k8s-security: note: ${note}\n`);
-  io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
+  if (options.summary) {
+    writeNamespaceSummary(options.output, namespaces!, options.all, io.stdout);
+    return 0;
+  }
+  const perConnection = options.port !== undefined || options.protocol !== undefined;
+  const frame: ReportFrame = {
+    format: options.output,
+    layout: perConnection ? CONNECTION_LAYOUT : pairLayout(options.all),
+    explain: options.explain,
+    endpoints: endpointIds(modelWithExternals),
+    widths: columnWidths(modelWithExternals, options, perConnection),
+    namespaces,
+  };
+  const writer = new ReportWriter(frame, io.stdout);
+  const explain = explainer(options.explain);
+  if (perConnection) {
+    forEachConnection(modelWithExternals, query, (connection) => {
+      // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
+      if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) return;
+      const port = `${connection.port}/${connection.protocol}`;
+      writer.row({
+        from: connection.from,
+        to: connection.to,
+        allowed: connection.allowed ? [port] : [],
+        denied: connection.allowed ? [] : [port],
+        explanations: explain && connection.explanation ? [explain(connection.explanation)] : undefined,
+      });
+    });
+  } else {
+    forEachEndpointPair(modelWithExternals, { ...query, includeDenied: options.all }, (pair) => {
+      if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) return;
+      const row: { -readonly [K in keyof OutputRow]: OutputRow[K] } = { from: pair.from, to: pair.to, allowed: [], denied: [] };
+      pair.ports.forEach((port, k) => (pair.verdicts[k]!.allowed ? (row.allowed as string[]) : (row.denied as string[])).push(`${port.port}/${port.protocol}`));
+      if (explain) row.explanations = pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
+      writer.row(row);
+    });
+  }
+  writer.end();
   return 0;
 }
 
-/** Streams the evaluator's verdicts into printable rows; equal explanations are rendered once. */
-function judgeConnections(model: ClusterModel, options: AnalyzeOptions): AnalyzedConnection[] {
-  const explanationTexts = new Map<Explanation, string>();
-  const rows: AnalyzedConnection[] = [];
-  const query = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
-  for (const connection of iterateReachability(model, query)) {
-    // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
-    if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
-    const row: AnalyzedConnection = {
-      from: connection.from,
-      to: connection.to,
-      port: connection.port,
-      protocol: connection.protocol,
-      allowed: connection.allowed,
-    };
-    if (options.explain && connection.explanation !== undefined) {
-      let text = explanationTexts.get(connection.explanation);
-      if (text === undefined) {
-        text = explanationText(connection.explanation);
-        explanationTexts.set(connection.explanation, text);
-      }
-      rows.push({ ...row, explanation: text });
-    } else {
-      rows.push(row);
+/** Renders each distinct explanation once: explanations are shared between connections. */
+function explainer(enabled: boolean): ((explanation: Explanation) => string) | undefined {
+  if (!enabled) return undefined;
+  const texts = new Map<Explanation, string>();
+  return (explanation) => {
+    let text = texts.get(explanation);
+    if (text === undefined) {
+      text = explanationText(explanation);
+      texts.set(explanation, text);
     }
+    return text;
+  };
+}
+
+/** The widest FROM, TO and port cell any row can get, known before the first row is judged. */
+function columnWidths(model: ClusterModel, options: AnalyzeOptions, perConnection: boolean): number[] {
+  let from = 0;
+  let to = 0;
+  let ports = 0;
+  for (const endpoint of model.endpoints) {
+    if (options.from === undefined || options.from === endpoint.id) from = Math.max(from, endpoint.id.length);
+    if (options.to === undefined || options.to === endpoint.id) to = Math.max(to, endpoint.id.length);
+    const declared = new Set(endpoint.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`));
+    const text = perConnection ? Math.max(0, ...[...declared].map((port) => port.length)) : [...declared].join(',').length;
+    ports = Math.max(ports, text);
   }
-  return rows;
+  if (options.port !== undefined) ports = `${options.port}/${options.protocol ?? 'TCP'}`.length;
+  return [from, to, ports];
 }
 
 async function readDocuments(options: AnalyzeOptions, cwd: string): Promise<ManifestDocument[]> {
