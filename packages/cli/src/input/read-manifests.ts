@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Composer, Parser } from 'yaml';
+import { loadDocumentsFast } from './fast-yaml.js';
 
 /** File name endings read from folders; a file named explicitly is read whatever its name. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -64,6 +65,10 @@ export async function readManifestDocuments(files: readonly string[], cwd: strin
 
 /** Parses one multi-document YAML (or JSON) text; reports the first syntax error with its line. */
 export function parseManifestText(text: string, file: string): ManifestDocument[] {
+  const fast = loadDocumentsFast(text);
+  if (fast && fast.every((document) => typeof document.object === 'object' && !Array.isArray(document.object))) {
+    return fast.map((document) => ({ file, ...document }));
+  }
   const documents: ManifestDocument[] = [];
   const lineStarts = lineStartOffsets(text);
   // Documents are composed one at a time (what parseAllDocuments does, minus holding every
