@@ -83,44 +83,102 @@ export function summarizeByNamespace(model: ClusterModel, query: ReachabilityQue
   const groupOfEndpoint = endpoints.map((endpoint) => groupIndex.get(endpoint.namespace ?? endpoint.id)!);
 
   // Per behaviour group: endpoint counts by namespace group, as sources, destinations and both.
-  const weights = (selected: readonly number[]) => {
-    const byGroup = new Map<number, Map<number, number>>();
-    for (const index of selected) {
-      const counts = byGroup.get(groupOf[index]!) ?? new Map<number, number>();
-      counts.set(groupOfEndpoint[index]!, (counts.get(groupOfEndpoint[index]!) ?? 0) + 1);
-      byGroup.set(groupOf[index]!, counts);
-    }
-    return byGroup;
-  };
-  const sourceWeights = weights(scan.sources);
-  const destinationWeights = weights(scan.destinations);
-  const destinationSet = new Set(scan.destinations);
-  const bothWeights = weights(scan.sources.filter((index) => destinationSet.has(index)));
-
-  const totals = new Map<number, { connections: number; allowed: number }>();
+  // Most behaviour groups lie in one namespace, so these lists are short.
+  const destinationSet = new Uint8Array(endpoints.length);
+  for (const index of scan.destinations) destinationSet[index] = 1;
+  const sourceWeights = weightsByGroup(scan.sources, groupOf, groupOfEndpoint);
+  const destinationWeights = weightsByGroup(scan.destinations, groupOf, groupOfEndpoint);
+  const bothWeights = weightsByGroup(
+    scan.sources.filter((index) => destinationSet[index] === 1),
+    groupOf,
+    groupOfEndpoint,
+  );
+  const isExternal = groups.map((group) => externals.has(group));
+  const size = groups.length;
+  const totals = new PairTotals(size);
+  const destinationGroups = [...destinationWeights.keys()];
   for (const [sourceGroup, sourceCounts] of sourceWeights) {
     const row = scan.rowFor(sourceGroup, false);
-    for (const [destinationGroup, destinationCounts] of destinationWeights) {
+    const both = bothWeights.get(sourceGroup);
+    for (const destinationGroup of destinationGroups) {
       const verdicts = scan.verdicts(row, destinationGroup);
       if (verdicts.length === 0) continue;
-      const allowedPorts = verdicts.filter((verdict) => verdict.allowed).length;
-      for (const [from, sourceCount] of sourceCounts) {
-        for (const [to, destinationCount] of destinationCounts) {
-          if (externals.has(groups[from]!) && externals.has(groups[to]!)) continue;
-          const self = sourceGroup === destinationGroup && from === to ? (bothWeights.get(sourceGroup)?.get(from) ?? 0) : 0;
-          const pairs = sourceCount * destinationCount - self;
-          if (pairs === 0) continue;
-          const key = from * groups.length + to;
-          const total = totals.get(key) ?? { connections: 0, allowed: 0 };
-          total.connections += pairs * verdicts.length;
-          total.allowed += pairs * allowedPorts;
-          totals.set(key, total);
+      let allowedPorts = 0;
+      for (const verdict of verdicts) if (verdict.allowed) allowedPorts++;
+      const destinationCounts = destinationWeights.get(destinationGroup)!;
+      for (let i = 0; i < sourceCounts.length; i += 2) {
+        const from = sourceCounts[i]!;
+        for (let j = 0; j < destinationCounts.length; j += 2) {
+          const to = destinationCounts[j]!;
+          if (isExternal[from] && isExternal[to]) continue;
+          const self = sourceGroup === destinationGroup && from === to ? countOf(both, from) : 0;
+          const pairs = sourceCounts[i + 1]! * destinationCounts[j + 1]! - self;
+          totals.add(from * size + to, pairs * verdicts.length, pairs * allowedPorts);
         }
       }
     }
   }
-  const pairs = [...totals.keys()]
-    .sort((a, b) => a - b)
-    .map((key) => ({ from: groups[Math.floor(key / groups.length)]!, to: groups[key % groups.length]!, ...totals.get(key)! }));
+  const pairs = totals.keys().map((key): GroupPairTotals => ({ from: groups[Math.floor(key / size)]!, to: groups[key % size]!, ...totals.get(key) }));
   return { groups, externals, pairs };
+}
+
+/** For each behaviour group: [namespace group, endpoint count, namespace group, count, ...]. */
+function weightsByGroup(selected: readonly number[], groupOf: Int32Array, groupOfEndpoint: readonly number[]): Map<number, number[]> {
+  const byGroup = new Map<number, number[]>();
+  for (const index of selected) {
+    const counts = byGroup.get(groupOf[index]!) ?? [];
+    const namespace = groupOfEndpoint[index]!;
+    let k = 0;
+    while (k < counts.length && counts[k] !== namespace) k += 2;
+    if (k === counts.length) counts.push(namespace, 0);
+    counts[k + 1] = counts[k + 1]! + 1;
+    byGroup.set(groupOf[index]!, counts);
+  }
+  return byGroup;
+}
+
+function countOf(counts: readonly number[] | undefined, namespace: number): number {
+  if (!counts) return 0;
+  for (let k = 0; k < counts.length; k += 2) if (counts[k] === namespace) return counts[k + 1]!;
+  return 0;
+}
+
+/** Largest namespace count whose matrix is kept dense (2 x 8 bytes per cell: 64 MiB). */
+const DENSE_MATRIX_LIMIT = 2048;
+
+/** Connection totals per (source, destination) key: dense arrays for usual clusters, a map past the limit. */
+class PairTotals {
+  private readonly dense: { connections: Float64Array; allowed: Float64Array } | undefined;
+  private readonly sparse = new Map<number, { connections: number; allowed: number }>();
+
+  constructor(size: number) {
+    if (size <= DENSE_MATRIX_LIMIT) this.dense = { connections: new Float64Array(size * size), allowed: new Float64Array(size * size) };
+  }
+
+  add(key: number, connections: number, allowed: number): void {
+    if (this.dense) {
+      this.dense.connections[key] = this.dense.connections[key]! + connections;
+      this.dense.allowed[key] = this.dense.allowed[key]! + allowed;
+      return;
+    }
+    const total = this.sparse.get(key) ?? { connections: 0, allowed: 0 };
+    total.connections += connections;
+    total.allowed += allowed;
+    this.sparse.set(key, total);
+  }
+
+  /** Keys with at least one connection, ascending. */
+  keys(): number[] {
+    if (!this.dense) return [...this.sparse.keys()].filter((key) => this.sparse.get(key)!.connections > 0).sort((a, b) => a - b);
+    const keys: number[] = [];
+    this.dense.connections.forEach((connections, key) => {
+      if (connections > 0) keys.push(key);
+    });
+    return keys;
+  }
+
+  get(key: number): { connections: number; allowed: number } {
+    if (!this.dense) return this.sparse.get(key)!;
+    return { connections: this.dense.connections[key]!, allowed: this.dense.allowed[key]! };
+  }
 }
