@@ -121,6 +121,7 @@ function columnWidths(model: ClusterModel, options: AnalyzeOptions, perConnectio
   for (const endpoint of model.endpoints) {
     if (options.from === undefined || options.from === endpoint.id) from = Math.max(from, endpoint.id.length);
     if (options.to === undefined || options.to === endpoint.id) to = Math.max(to, endpoint.id.length);
+    if (options.to !== undefined && options.to !== endpoint.id) continue;
     const declared = new Set(endpoint.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`));
     const text = perConnection ? Math.max(0, ...[...declared].map((port) => port.length)) : [...declared].join(',').length;
     ports = Math.max(ports, text);

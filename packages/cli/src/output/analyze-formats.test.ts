@@ -39,11 +39,19 @@ function render(format: AnalyzeOutputFormat, rows: readonly OutputRow[], overrid
 }
 
 describe('ReportWriter', () => {
-  it('prints the same JSON as JSON.stringify(report, null, 2), empty or not', () => {
+  it('prints one pair per line inside a JSON document, empty or not', () => {
     for (const rows of [ROWS, []]) {
       const { text } = render('json', rows);
-      expect(text).toBe(`${JSON.stringify({ pairs: rows.map(({ from, to, allowed, denied }) => ({ from, to, allowed, denied })) }, null, 2)}\n`);
+      const pairs = rows.map(({ from, to, allowed, denied }) => ({ from, to, allowed, denied }));
+      expect(JSON.parse(text)).toEqual({ pairs });
+      expect(text.split('\n')).toHaveLength(rows.length === 0 ? 4 : rows.length + 5);
     }
+  });
+
+  it('prints the --port connections as JSON.stringify(report, null, 2) did', () => {
+    const rows: OutputRow[] = [{ from: 'a/x', to: 'a/y', allowed: ['80/TCP'], denied: [] }];
+    const { text } = render('json', rows, { layout: CONNECTION_LAYOUT });
+    expect(text).toBe(`${JSON.stringify({ connections: [{ from: 'a/x', to: 'a/y', port: 80, protocol: 'TCP', allowed: true }] }, null, 2)}\n`);
   });
 
   it('puts a connection explanation last and only where present (--port contract)', () => {

@@ -27,6 +27,8 @@ export interface OutputRow {
 export interface RowLayout {
   /** Key of the row list in JSON output. */
   readonly jsonKey: string;
+  /** Indent each JSON row over several lines (the --port contract), or keep one row per line. */
+  readonly prettyJsonRows: boolean;
   /** Column titles after FROM and TO (table and Markdown) and after from,to (CSV). */
   readonly titles: readonly string[];
   readonly csvTitles: readonly string[];
@@ -52,6 +54,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export function pairLayout(all: boolean): RowLayout {
   return {
     jsonKey: 'pairs',
+    prettyJsonRows: false,
     titles: ['ALLOWED', 'DENIED'],
     csvTitles: ['allowed', 'denied'],
     cells: (row) => [portList(row.allowed), portList(row.denied)],
@@ -59,8 +62,8 @@ export function pairLayout(all: boolean): RowLayout {
     wire: (row) => ({ from: row.from, to: row.to, allowed: row.allowed, denied: row.denied, ...(row.explanations ? { explanations: row.explanations } : {}) }),
     countLine: ({ rows, allowed, denied }) =>
       all
-        ? `${plural(rows, 'endpoint pair')} checked: ${allowed} connections allowed, ${denied} denied`
-        : `${plural(rows, 'endpoint pair')} with an allowed connection: ${allowed} connections allowed, ${denied} denied`,
+        ? `${plural(rows, 'endpoint pair')} checked: ${plural(allowed, 'connection')} allowed, ${denied} denied`
+        : `${plural(rows, 'endpoint pair')} with an allowed connection: ${plural(allowed, 'connection')} allowed, ${denied} denied`,
     emptyText: all
       ? 'No connections to check: the manifests hold fewer than two endpoints, or none matches --from/--to.\n'
       : 'No endpoint reaches another on a port it declares (--all lists the denied pairs).\n',
@@ -70,6 +73,7 @@ export function pairLayout(all: boolean): RowLayout {
 /** Single connections (--port/--protocol): FROM TO PORT VERDICT, JSON `{from,to,port,protocol,allowed}`. */
 export const CONNECTION_LAYOUT: RowLayout = {
   jsonKey: 'connections',
+  prettyJsonRows: true,
   titles: ['PORT', 'VERDICT'],
   csvTitles: ['port', 'protocol', 'allowed'],
   cells: (row) => [row.allowed[0] ?? row.denied[0]!, row.allowed.length > 0 ? 'allowed' : 'denied'],
@@ -139,7 +143,9 @@ export class ReportWriter {
         this.out.write(`${JSON.stringify(layout.wire(row))}\n`);
         return;
       case 'json':
-        this.out.write(`${counts.rows === 1 ? '\n' : ',\n'}${JSON.stringify(layout.wire(row), null, 2).replace(/^/gm, '    ')}`);
+        this.out.write(
+          `${counts.rows === 1 ? '\n' : ',\n'}${layout.prettyJsonRows ? JSON.stringify(layout.wire(row), null, 2).replace(/^/gm, '    ') : `    ${JSON.stringify(layout.wire(row))}`}`,
+        );
         return;
       case 'csv':
         this.out.write(csvLine([row.from, row.to, ...layout.csvCells(row), ...(frame.explain ? [(row.explanations ?? []).join('\n')] : [])]));
