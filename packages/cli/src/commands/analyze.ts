@@ -7,6 +7,7 @@ import {
   forEachEndpointPair,
   reachabilityStatistics,
   summarizeByNamespace,
+  type ClusterContainerPort,
   type ClusterModel,
   type ClusterModelLoad,
   type Explanation,
@@ -87,16 +88,42 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
       });
     });
   } else {
+    const portSets = new PortSetCache();
     forEachEndpointPair(modelWithExternals, { ...query, includeDenied: options.all }, (pair) => {
       if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) return;
-      const row: { -readonly [K in keyof OutputRow]: OutputRow[K] } = { from: pair.from, to: pair.to, allowed: [], denied: [] };
-      pair.ports.forEach((port, k) => (pair.verdicts[k]!.allowed ? (row.allowed as string[]) : (row.denied as string[])).push(`${port.port}/${port.protocol}`));
-      if (explain) row.explanations = pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
-      writer.row(row);
+      const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
+      const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
+      writer.row(explanations ? { from: pair.from, to: pair.to, allowed, denied, explanations } : { from: pair.from, to: pair.to, allowed, denied });
     });
   }
   writer.end();
   return 0;
+}
+
+/**
+ * The allowed and denied port lists of a pair, shared by every pair with the same ports and
+ * verdict pattern: a whole-cluster run prints millions of pairs, and shared lists keep it from
+ * allocating two arrays for each (the writers also cache their text by these lists).
+ */
+class PortSetCache {
+  private readonly byPorts = new Map<readonly ClusterContainerPort[], Map<number, { allowed: readonly string[]; denied: readonly string[] }>>();
+
+  split(ports: readonly ClusterContainerPort[], verdicts: readonly { readonly allowed: boolean }[]): { allowed: readonly string[]; denied: readonly string[] } {
+    let mask = 0;
+    for (let k = 0; k < verdicts.length; k++) if (verdicts[k]!.allowed) mask += 2 ** k;
+    let byMask = this.byPorts.get(ports);
+    if (!byMask) {
+      byMask = new Map();
+      this.byPorts.set(ports, byMask);
+    }
+    let sets = byMask.get(mask);
+    if (!sets) {
+      const text = ports.map((port) => `${port.port}/${port.protocol}`);
+      sets = { allowed: text.filter((_, k) => verdicts[k]!.allowed), denied: text.filter((_, k) => !verdicts[k]!.allowed) };
+      byMask.set(mask, sets);
+    }
+    return sets;
+  }
 }
 
 /** Renders each distinct explanation once: explanations are shared between connections. */
