@@ -1,6 +1,7 @@
 /** What a command may touch: injected, so tests run commands in-process with captured output. */
 export interface CommandIo {
-  readonly stdout: { write(text: string): unknown };
+  /** `once('drain')` lets long outputs wait for a slow reader (process.stdout has it). */
+  readonly stdout: { write(text: string): unknown; once?(event: 'drain', listener: () => void): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly cwd: string;
 }

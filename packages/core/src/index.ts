@@ -117,6 +117,7 @@ export {
 } from './analyzer/reachability.js';
 export {
   forEachEndpointPair,
+  iterateEndpointPairs,
   summarizeByNamespace,
   type EndpointPairQuery,
   type EndpointPairVerdicts,

@@ -244,6 +244,10 @@ spec:
       const pairs = (await run('shop', '-o', 'ndjson', '--all')).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as JsonPair);
       expect(pairs).toHaveLength(6);
       expect(pairs[0]).toEqual({ from: 'monitoring/prometheus', to: 'shop/db', allowed: [], denied: ['5432/TCP'] });
+      // Lines are built from cached pieces; they must be exactly what JSON.stringify prints.
+      for (const line of (await run('shop', '-o', 'ndjson', '--all', '--external', '203.0.113.9:53/UDP')).stdout.trimEnd().split('\n')) {
+        expect(line).toBe(JSON.stringify(JSON.parse(line)));
+      }
       const connections = (await run('shop', '-o', 'ndjson', '--port', '22')).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as JsonConnection);
       expect(connections[0]).toEqual({ from: 'monitoring/prometheus', to: 'shop/db', port: 22, protocol: 'TCP', allowed: false });
     });

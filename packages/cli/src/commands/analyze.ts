@@ -3,8 +3,8 @@ import {
   clusterModelFromObjects,
   explanationText,
   externalEndpoint,
-  forEachConnection,
-  forEachEndpointPair,
+  iterateEndpointPairs,
+  iterateReachability,
   reachabilityStatistics,
   summarizeByNamespace,
   type ClusterContainerPort,
@@ -73,11 +73,12 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
     namespaces,
   };
   const writer = new ReportWriter(frame, io.stdout);
+  let rows = 0;
   const explain = explainer(options.explain);
   if (perConnection) {
-    forEachConnection(modelWithExternals, query, (connection) => {
+    for (const connection of iterateReachability(modelWithExternals, query)) {
       // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
-      if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) return;
+      if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
       const port = `${connection.port}/${connection.protocol}`;
       writer.row({
         from: connection.from,
@@ -86,15 +87,17 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
         denied: connection.allowed ? [] : [port],
         explanations: explain && connection.explanation ? [explain(connection.explanation)] : undefined,
       });
-    });
+      if (++rows % DRAIN_CHECK_ROWS === 0) await writer.drained();
+    }
   } else {
     const portSets = new PortSetCache();
-    forEachEndpointPair(modelWithExternals, { ...query, includeDenied: options.all }, (pair) => {
-      if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) return;
+    for (const pair of iterateEndpointPairs(modelWithExternals, { ...query, includeDenied: options.all })) {
+      if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
       const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
       const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
       writer.row(explanations ? { from: pair.from, to: pair.to, allowed, denied, explanations } : { from: pair.from, to: pair.to, allowed, denied });
-    });
+      if (++rows % DRAIN_CHECK_ROWS === 0) await writer.drained();
+    }
   }
   writer.end();
   return 0;
@@ -125,6 +128,9 @@ class PortSetCache {
     return sets;
   }
 }
+
+/** Rows between two looks at the output's buffer: a pipe to a slow reader must not fill memory. */
+const DRAIN_CHECK_ROWS = 1024;
 
 /** Renders each distinct explanation once: explanations are shared between connections. */
 function explainer(enabled: boolean): ((explanation: Explanation) => string) | undefined {

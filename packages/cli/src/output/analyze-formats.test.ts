@@ -135,4 +135,19 @@ describe('ChunkedWriter', () => {
     writer.flush();
     expect(chunks).toEqual(['ab']);
   });
+
+  it('waits for drain after the target refuses more, and not before', async () => {
+    const listeners: (() => void)[] = [];
+    const writer = new ChunkedWriter({ write: () => false, once: (_event: 'drain', listener: () => void) => listeners.push(listener) });
+    await writer.drained(); // nothing written yet: resolves at once
+    writer.write('x'.repeat(1 << 16));
+    let resolved = false;
+    const waiting = writer.drained().then(() => (resolved = true));
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    expect(listeners).toHaveLength(1);
+    listeners[0]!();
+    await waiting;
+    expect(resolved).toBe(true);
+  });
 });

@@ -280,6 +280,11 @@ export class ReportWriter {
     this.previousTo = row.to;
   }
 
+  /** Resolves when the output can take more rows (see {@link ChunkedWriter.drained}). */
+  drained(): Promise<void> {
+    return this.out.drained();
+  }
+
   /** Closes the report; returns the counts. */
   end(): RowCounts {
     const { counts, frame, out } = this;

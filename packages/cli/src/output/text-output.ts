@@ -5,7 +5,9 @@
 
 /** Where text goes: process.stdout, or a test's collector. */
 export interface TextTarget {
+  /** A stream returns false when its buffer is full; it then emits 'drain'. */
   write(text: string): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 const CHUNK_CHARACTERS = 1 << 16;
@@ -28,9 +30,22 @@ export class ChunkedWriter {
 
   flush(): void {
     if (this.parts.length === 0) return;
-    this.target.write(this.parts.join(''));
+    if (this.target.write(this.parts.join('')) === false) this.full = true;
     this.parts = [];
     this.size = 0;
+  }
+
+  private full = false;
+
+  /**
+   * Resolves once the target can take more: at once unless its buffer is full. A pipe to a
+   * slow reader buffers every write in memory, so producers of millions of rows await this.
+   */
+  async drained(): Promise<void> {
+    if (!this.full) return;
+    this.full = false;
+    const target = this.target;
+    if (target.once) await new Promise<void>((resolve) => target.once!('drain', resolve));
   }
 }
 

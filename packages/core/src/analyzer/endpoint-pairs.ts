@@ -33,17 +33,29 @@ export interface EndpointPairQuery extends ReachabilityQuery {
  * @throws {AnalyzerInputError} as {@link forEachConnection}.
  */
 export function forEachEndpointPair(model: ClusterModel, query: EndpointPairQuery, visit: (pair: EndpointPairVerdicts) => void): number {
+  let count = 0;
+  for (const pair of iterateEndpointPairs(model, query)) {
+    visit(pair);
+    count++;
+  }
+  return count;
+}
+
+/**
+ * The pairs {@link forEachEndpointPair} visits, as a generator: a consumer can pause between
+ * pairs, e.g. until a slow output stream drains, so memory stays bounded end to end.
+ *
+ * @throws {AnalyzerInputError} as {@link forEachConnection}, when iteration starts.
+ */
+export function* iterateEndpointPairs(model: ClusterModel, query: EndpointPairQuery = {}): Generator<EndpointPairVerdicts, void, undefined> {
   const includeDenied = query.includeDenied ?? false;
   const cursor = new PairCursor(model, query, !includeDenied);
-  let count = 0;
   while (cursor.next()) {
     const { from, to, targets, verdicts } = cursor;
     if (targets.length === 0) continue;
     if (!includeDenied && !verdicts.some((verdict) => verdict.allowed)) continue;
-    visit({ from, to, ports: targets, verdicts });
-    count++;
+    yield { from, to, ports: targets, verdicts };
   }
-  return count;
 }
 
 /** Connection totals from the endpoints of one group (a namespace, or an external IP) to another's. */
