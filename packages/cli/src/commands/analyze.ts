@@ -15,7 +15,7 @@ import {
 } from '@k8s-security-pro/core';
 import { UsageError, type CommandIo } from '../io.js';
 import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
-import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type OutputRow, type ReportFrame } from '../output/analyze-formats.js';
+import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type ReportFrame } from '../output/analyze-formats.js';
 import { isExternalEndpoint, writeNamespaceSummary } from '../output/analyze-namespace-summary.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
