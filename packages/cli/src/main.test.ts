@@ -125,6 +125,7 @@ describe('unknown flags', () => {
       const { stdout: usage } = await run([name, '--help']);
       for (const flag of flagsInUsage(usage).filter((f) => f !== '--help')) {
         const typo = `${flag.slice(0, -2)}${flag.at(-1)}${flag.at(-2)}`;
+        if (typo === flag) continue; // --all: swapping two equal letters makes no typo
         const { code, stderr } = await run([name, typo, 'x']);
         expect({ name, typo, code, stderr }).toEqual({ name, typo, code: 2, stderr: expect.stringContaining(`Did you mean '${flag}'?`) as unknown });
       }

@@ -11,6 +11,11 @@
  *   node --expose-gc bench/reachability-bench.mjs --sizes 1000 --netpolicy-sizes 1000,5000
  *   node --expose-gc bench/reachability-bench.mjs --netpolicy-sizes none --stream-sizes none
  *   node bench/reachability-bench.mjs --crosscheck 300   # our verdicts against netpolicy's, pair by pair
+ *   node --expose-gc bench/reachability-bench.mjs --cli-sizes 10000 --every-format   # every output format through the CLI
+ *
+ * Then it times whole `k8s-security analyze` processes on the same clusters written as YAML
+ * (bench/cli-bench.mjs): the default output and --summary at every size, and --all -o ndjson at
+ * 10k, against the targets of the whole-cluster CLI (the CLI must be built: npm run build).
  *
  * Hooks for other tools: `syntheticCluster`, `runAnalyzerOnObjects`, `writeClusterYaml`,
  * `runNetpolicyOnDir` and `compareWithNetpolicy` are exported; add another analyzer by timing it on the same directory.
@@ -25,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import { CLI_ENTRY, runCli } from './cli-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distEntry = join(here, '..', 'dist', 'index.js');
@@ -35,6 +41,12 @@ const NETPOLICY_TIMEOUT_MS = 120_000;
 /** Wall-time targets for the grouped evaluation, by workload count. */
 const TIME_TARGETS_MS = { 1000: 1000, 10000: 15000 };
 const PEAK_RSS_TARGET_MIB = 1024;
+/** Whole-CLI targets: wall ms by workload count for the default output and --summary. */
+const CLI_TIME_TARGETS_MS = { 1000: 2000, 10000: 15000 };
+/** netpolicy on the 1k cluster must take at least this many times our default CLI run. */
+const CLI_NETPOLICY_RATIO_TARGET = 20;
+const CLI_DEFAULT_RUNS = [[], ['--summary']];
+const CLI_EVERY_FORMAT_RUNS = [['-o', 'json'], ['-o', 'ndjson'], ['-o', 'csv'], ['-o', 'md'], ['-o', 'dot'], ['--summary', '-o', 'md']];
 
 async function loadCore() {
   if (!existsSync(distEntry)) {
@@ -338,6 +350,54 @@ async function crossCheck(workloads) {
   }
 }
 
+/**
+ * Times `k8s-security analyze` as whole processes on the cluster of each size, written as YAML.
+ * Returns the misses against the CLI targets.
+ */
+async function runCliSizes(sizes, netpolicyMsBySize, everyFormat) {
+  if (!existsSync(CLI_ENTRY.replace(/bin[/\\]k8s-security\.js$/, 'dist/main.js'))) {
+    console.log('\nCLI not built (npm run build): whole-process timings skipped.');
+    return ['the CLI was not built, so no whole-process figure was measured'];
+  }
+  const header = ['workloads', 'command', 'wall ms', 'cpu ms', 'peak RSS MiB', 'output lines', 'target'];
+  const widths = [9, 34, 8, 8, 12, 12, 30];
+  console.log(`\nWhole CLI processes (k8s-security analyze DIR ...), stdout drained:\n${header.map((h, i) => pad(h, widths[i])).join('  ')}`);
+  const misses = [];
+  for (const size of sizes) {
+    const { objects } = await syntheticCluster({ workloads: size, seed: 20261126 });
+    const dir = mkdtempSync(join(tmpdir(), 'reachability-cli-bench-'));
+    try {
+      await writeClusterYaml(objects, dir);
+      const runs = [...CLI_DEFAULT_RUNS, ...(size === 10000 ? [['--all', '-o', 'ndjson']] : []), ...(everyFormat && size >= 5000 ? CLI_EVERY_FORMAT_RUNS : [])];
+      for (const args of runs) {
+        const result = await runCli(dir, args);
+        const command = args.length === 0 ? '(default: table of allowed pairs)' : args.join(' ');
+        const timeTarget = args.length <= 1 && !args.includes('-o') ? CLI_TIME_TARGETS_MS[size] : undefined;
+        const memoryTarget = size === 10000 || timeTarget !== undefined;
+        const ratioTarget = size === 1000 && args.length === 0 && netpolicyMsBySize.has(size);
+        const targets = [];
+        if (timeTarget !== undefined) targets.push(`<= ${timeTarget} ms`);
+        if (memoryTarget) targets.push(`<= ${PEAK_RSS_TARGET_MIB} MiB`);
+        if (ratioTarget) targets.push(`netpolicy ${CLI_NETPOLICY_RATIO_TARGET}x slower`);
+        const cells = [size, command, result.ms.toFixed(0), result.cpuMs.toFixed(0), result.peakRssMiB.toFixed(0), result.outputLines, targets.join(', ') || '-'];
+        console.log(cells.map((c, i) => pad(c, widths[i])).join('  '));
+        const label = `${size} workloads, analyze ${command}`;
+        if (result.code !== 0) misses.push(`${label} exited ${result.code}: ${result.stderr}`);
+        if (timeTarget !== undefined && result.ms > timeTarget) misses.push(`${label} took ${result.ms.toFixed(0)} ms (target ${timeTarget} ms)`);
+        if (memoryTarget && !(result.peakRssMiB <= PEAK_RSS_TARGET_MIB)) misses.push(`${label} peaked at ${result.peakRssMiB.toFixed(0)} MiB (target ${PEAK_RSS_TARGET_MIB} MiB)`);
+        if (ratioTarget) {
+          const ratio = netpolicyMsBySize.get(size) / result.ms;
+          console.log(`  netpolicy list on the same cluster: ${netpolicyMsBySize.get(size).toFixed(0)} ms, ${ratio.toFixed(1)}x our whole CLI run`);
+          if (ratio < CLI_NETPOLICY_RATIO_TARGET) misses.push(`netpolicy is only ${ratio.toFixed(1)}x slower than our CLI at ${size} workloads (target ${CLI_NETPOLICY_RATIO_TARGET}x)`);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return misses;
+}
+
 async function runOneSize(workloads, withNetpolicy, stream) {
   const { objects, namespaces } = await syntheticCluster({ workloads, seed: 20261126 });
   globalThis.gc?.();
@@ -386,6 +446,8 @@ async function main() {
   const sizes = parseList(option('--sizes'), DEFAULT_SIZES);
   const netpolicySizes = new Set(parseList(option('--netpolicy-sizes'), DEFAULT_NETPOLICY_SIZES));
   const streamSizes = new Set(parseList(option('--stream-sizes'), sizes));
+  const cliSizes = parseList(option('--cli-sizes'), sizes);
+  const netpolicyMsBySize = new Map();
   const header = ['workloads', 'namespaces', 'policies', 'groups', 'connections', 'allowed', 'wall ms', 'cpu ms', 'stream ms', 'peak RSS MiB', 'netpolicy ms', 'ratio'];
   const widths = [9, 10, 8, 6, 12, 11, 8, 8, 10, 12, 12, 7];
   console.log(header.map((h, i) => pad(h, widths[i])).join('  '));
@@ -403,6 +465,7 @@ async function main() {
     }
     const row = JSON.parse(run.stdout.trim().split('\n').pop());
     const np = row.netpolicy;
+    if (np && !np.error) netpolicyMsBySize.set(size, np.timedOut ? Infinity : np.ms);
     const npText = !np ? '-' : np.error ? 'error' : np.timedOut ? `>${NETPOLICY_TIMEOUT_MS}` : np.ms.toFixed(0);
     const ratio = np && !np.error ? `${np.timedOut ? '>' : ''}${(np.ms / row.ms).toFixed(1)}x` : '-';
     const streamText = row.streamMs === undefined ? '-' : row.streamMs.toFixed(0);
@@ -413,13 +476,16 @@ async function main() {
     if (timeTarget !== undefined && row.ms >= timeTarget) misses.push(`${size} workloads took ${row.ms.toFixed(0)} ms (target ${timeTarget} ms)`);
     if (row.peakRssMiB >= PEAK_RSS_TARGET_MIB) misses.push(`${size} workloads peaked at ${row.peakRssMiB.toFixed(0)} MiB (target ${PEAK_RSS_TARGET_MIB} MiB)`);
   }
+  misses.push(...(await runCliSizes(cliSizes, netpolicyMsBySize, process.argv.includes('--every-format'))));
   console.log(
     [
       '',
-      'wall ms / cpu ms: load the objects and judge every connection, grouped (summarizeReachability).',
+      'In process: wall ms / cpu ms: load the objects and judge every connection, grouped (summarizeReachability).',
       'stream ms: visit every Connection object once more (forEachConnection); its counts are checked against the summary.',
       'ratio: netpolicy wall time / our wall time (netpolicy also parses YAML and prints JSON).',
-      'Targets: 1k < 1000 ms, 10k < 15000 ms, peak RSS < 1024 MiB. Load average now: ' + loadavg().map((l) => l.toFixed(1)).join(' '),
+      'In-process targets: 1k < 1000 ms, 10k < 15000 ms, peak RSS < 1024 MiB.',
+      `Whole-CLI targets: 1k <= 2000 ms; 10k <= 15000 ms and <= 1024 MiB for the default output and --summary; --all -o ndjson at 10k <= 1024 MiB; netpolicy at 1k >= ${CLI_NETPOLICY_RATIO_TARGET}x slower.`,
+      'Wall times depend on the machine load; cpu ms is the process\'s own CPU time. Load average now: ' + loadavg().map((l) => l.toFixed(1)).join(' '),
       misses.length === 0 ? 'Every target met.' : `Missed: ${misses.join('; ')}.`,
     ].join('\n'),
   );

@@ -9,3 +9,4 @@ export * from './analyzer/cluster-model.js';
 export * from './analyzer/reachability.js';
 export * from './kubernetes/index.js';
 export { parseIp } from './model/kubernetes-names.js';
+export * from './analyzer/endpoint-pairs.js';

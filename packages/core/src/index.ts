@@ -138,6 +138,15 @@ export {
   type Verdict,
 } from './analyzer/reachability.js';
 export {
+  forEachEndpointPair,
+  iterateEndpointPairs,
+  summarizeByNamespace,
+  type EndpointPairQuery,
+  type EndpointPairVerdicts,
+  type GroupPairTotals,
+  type NamespaceReachability,
+} from './analyzer/endpoint-pairs.js';
+export {
   AUDIT_CHECKS,
   AUDIT_CHECK_LIST,
   CNI_ENFORCEMENT_NOTE,

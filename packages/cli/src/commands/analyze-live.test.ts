@@ -41,7 +41,8 @@ const verdict = (rows: Row[], from: string, to: string, port: number) => rows.fi
 describe('k8s-security analyze of a live cluster', () => {
   it('reads the cluster of --kubeconfig, read-only, and judges its pods by its policies', async () => {
     server.requests.length = 0;
-    const { code, stdout, stderr } = await run(['--kubeconfig', 'kubeconfig.yaml', '--to', 'production/web-84f6d7c9b-m5n2r', '-o', 'json']);
+    // --protocol TCP: one row per connection on the declared TCP ports, denied ones included.
+    const { code, stdout, stderr } = await run(['--kubeconfig', 'kubeconfig.yaml', '--to', 'production/web-84f6d7c9b-m5n2r', '--protocol', 'TCP', '-o', 'json']);
     expect(code).toBe(0);
     expect(stderr).not.toContain('error');
     expect(server.requests.every((request) => request.startsWith('GET '))).toBe(true);

@@ -32,6 +32,10 @@ export interface AnalyzeOptions {
   readonly protocol?: AnalyzeProtocol;
   readonly externals: readonly ExternalEndpointSpec[];
   readonly explain: boolean;
+  /** Also list the pairs where every port is denied. */
+  readonly all: boolean;
+  /** The namespace x namespace matrix instead of rows. */
+  readonly summary: boolean;
   /** Live-cluster flags, resolved against the environment by the command. */
   readonly live: { readonly kubeconfig?: string; readonly context?: string; readonly cluster?: boolean };
   readonly skipInvalid: boolean;
@@ -53,10 +57,18 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
       protocol: { type: 'string' },
       external: { type: 'string', multiple: true },
       explain: { type: 'boolean' },
+      all: { type: 'boolean' },
+      summary: { type: 'boolean' },
       ...LIVE_CLUSTER_FLAGS,
       ...MANIFEST_INPUT_FLAGS,
     },
   });
+  if (values.summary && values.explain) {
+    throw new UsageError('--summary counts connections per namespace pair and has nothing to explain: drop --explain, or drop --summary to get the endpoint pairs');
+  }
+  if (values.all && !values.summary && (values.port !== undefined || values.protocol !== undefined)) {
+    throw new UsageError('--all adds denied pairs to the default output, but --port/--protocol already print one row per connection, denied ones included: drop --all');
+  }
   return {
     paths: positionals,
     output: parseOutputFormat(values.output),
@@ -66,6 +78,8 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
     protocol: values.protocol === undefined ? undefined : parseProtocol('--protocol', values.protocol),
     externals: mergeExternals((values.external ?? []).map(parseExternal)),
     explain: values.explain ?? false,
+    all: values.all ?? false,
+    summary: values.summary ?? false,
     live: {
       ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context !== undefined ? { context: values.context } : {}),

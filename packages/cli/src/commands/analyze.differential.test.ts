@@ -557,14 +557,41 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task
 // ---------------------------------------------------------------------------------------------
 // Our side: the CLI, in-process
 
-async function analyzeJson(dir: string, extraArgs: readonly string[], externals: readonly ExternalSpec[]): Promise<Verdict[]> {
+interface PairRow {
+  readonly from: string;
+  readonly to: string;
+  readonly allowed: readonly string[];
+  readonly denied: readonly string[];
+}
+
+async function runAnalyze(dir: string, args: readonly string[], externals: readonly ExternalSpec[]): Promise<string> {
   let stdout = '';
   let stderr = '';
   const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: dir };
   const externalArgs = externals.flatMap(({ ip, ports }) => ['--external', `${ip}:${ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`]);
-  const code = await main(['analyze', '.', '--output', 'json', ...externalArgs, ...extraArgs], io);
+  const code = await main(['analyze', '.', '--output', 'json', ...externalArgs, ...args], io);
   if (code !== 0) throw new Error(`analyze exited ${code}: ${stderr}`);
-  return (JSON.parse(stdout) as { connections: Verdict[] }).connections;
+  return stdout;
+}
+
+/** The endpoint pairs of the default output (only pairs with an allowed port), or of --all. */
+async function analyzePairs(dir: string, all: boolean, externals: readonly ExternalSpec[]): Promise<PairRow[]> {
+  return (JSON.parse(await runAnalyze(dir, all ? ['--all'] : [], externals)) as { pairs: PairRow[] }).pairs;
+}
+
+/** A --port probe: one verdict per connection, today's contract. */
+async function analyzeJson(dir: string, extraArgs: readonly string[], externals: readonly ExternalSpec[]): Promise<Verdict[]> {
+  return (JSON.parse(await runAnalyze(dir, extraArgs, externals)) as { connections: Verdict[] }).connections;
+}
+
+/** One verdict per port of each pair's allowed and denied sets. */
+function connectionsOfPairs(pairs: readonly PairRow[]): Verdict[] {
+  return pairs.flatMap(({ from, to, allowed, denied }) =>
+    [...allowed.map((port) => [port, true] as const), ...denied.map((port) => [port, false] as const)].map(([port, verdict]) => {
+      const [number, protocol] = port.split('/');
+      return { from, to, port: Number(number), protocol: protocol as Protocol, allowed: verdict };
+    }),
+  );
 }
 
 function verdictKey(verdict: Omit<Verdict, 'allowed'>): string {
@@ -657,8 +684,12 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
   it.each(scenarios.map((scenario) => [scenario.index, scenario] as const))('scenario %i gives the same verdicts', async (_, scenario) => {
     const dir = path.join(workRoot, `scenario-${scenario.index}`);
     const netpolicy = netpolicyByScenario.get(scenario.index)!;
-    const defaultRun = await analyzeJson(dir, [], scenario.externals);
-    expect(defaultRun.map(verdictKey).sort(), 'the default run covers every pair and declared port').toEqual(expectedDefaultQueries(scenario));
+    const everyPair = await analyzePairs(dir, true, scenario.externals);
+    const defaultRun = connectionsOfPairs(everyPair);
+    expect(defaultRun.map(verdictKey).sort(), 'the --all run covers every pair and declared port').toEqual(expectedDefaultQueries(scenario));
+    expect(await analyzePairs(dir, false, scenario.externals), 'the default run lists exactly the pairs with an allowed port').toEqual(
+      everyPair.filter((pair) => pair.allowed.length > 0),
+    );
     const probeRuns = await Promise.all(
       scenario.probes.map((probe) => analyzeJson(dir, ['--port', String(probe.port), '--protocol', probe.protocol], scenario.externals)),
     );

@@ -139,9 +139,23 @@ interface JsonConnection {
   explanation?: string;
 }
 
+interface JsonPair {
+  readonly from: string;
+  readonly to: string;
+  readonly allowed: readonly string[];
+  readonly denied: readonly string[];
+  readonly explanations?: readonly string[];
+}
+
+/** One line per connection, from `--port`/`--protocol` output or from endpoint pairs (expanded, by port). */
 function verdicts(stdout: string): string[] {
-  const { connections } = JSON.parse(stdout) as { connections: JsonConnection[] };
-  return connections.map((c) => `${c.from} -> ${c.to} ${c.port}/${c.protocol} ${c.allowed ? 'allowed' : 'denied'}`);
+  const parsed = JSON.parse(stdout) as { connections?: JsonConnection[]; pairs?: JsonPair[] };
+  if (parsed.connections) return parsed.connections.map((c) => `${c.from} -> ${c.to} ${c.port}/${c.protocol} ${c.allowed ? 'allowed' : 'denied'}`);
+  return parsed.pairs!.flatMap((pair) =>
+    [...pair.allowed.map((port) => [port, 'allowed'] as const), ...pair.denied.map((port) => [port, 'denied'] as const)]
+      .sort(([a], [b]) => Number.parseInt(a, 10) - Number.parseInt(b, 10) || a.localeCompare(b))
+      .map(([port, verdict]) => `${pair.from} -> ${pair.to} ${port} ${verdict}`),
+  );
 }
 
 const SHOP_VERDICTS = [
@@ -155,92 +169,160 @@ const SHOP_VERDICTS = [
 
 describe('k8s-security analyze', () => {
   describe('--output json', () => {
-    it('judges every ordered pair of endpoints on each port the destination declares', async () => {
+    it('judges every ordered pair of endpoints on each port the destination declares (--all)', async () => {
       await writeShop();
-      const result = await run('shop', '--output', 'json');
+      const result = await run('shop', '--output', 'json', '--all');
       expect(result.code).toBe(0);
       expect(verdicts(result.stdout)).toEqual(SHOP_VERDICTS);
     });
 
-    it('prints exactly from, to, port, protocol and allowed, in that order', async () => {
+    it('by default lists only the pairs with an allowed port, each with its allowed and denied port sets', async () => {
       await writeShop();
-      const result = await run('shop', '-o', 'json', '--from', 'shop/web', '--to', 'shop/db');
-      expect(JSON.parse(result.stdout)).toEqual({
-        connections: [{ from: 'shop/web', to: 'shop/db', port: 5432, protocol: 'TCP', allowed: true }],
-      });
-      expect(result.stdout).toMatch(/"from": "shop\/web",\s*"to": "shop\/db",\s*"port": 5432,\s*"protocol": "TCP",\s*"allowed": true\s*}/);
+      const { pairs } = JSON.parse((await run('shop', '-o', 'json')).stdout) as { pairs: JsonPair[] };
+      expect(pairs).toEqual([
+        { from: 'monitoring/prometheus', to: 'shop/web', allowed: ['8080/TCP'], denied: [] },
+        { from: 'shop/db', to: 'monitoring/prometheus', allowed: ['9090/TCP'], denied: [] },
+        { from: 'shop/db', to: 'shop/web', allowed: ['8080/TCP'], denied: [] },
+        { from: 'shop/web', to: 'monitoring/prometheus', allowed: ['9090/TCP'], denied: [] },
+        { from: 'shop/web', to: 'shop/db', allowed: ['5432/TCP'], denied: [] },
+      ]);
     });
 
-    it('adds an explanation string to every connection only with --explain', async () => {
+    it('groups the ports of one pair, allowed and denied apart, ordered by number', async () => {
+      await writeFiles({
+        'm.yaml': `${deployment('a', 'api', '[{containerPort: 9090}, {containerPort: 8080}, {containerPort: 53, protocol: UDP}]')}---
+${deployment('a', 'client', '[]')}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-http-only, namespace: a}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{ports: [{port: 8080}, {port: 53, protocol: UDP}]}]
+`,
+      });
+      const { pairs } = JSON.parse((await run('m.yaml', '-o', 'json', '--to', 'a/api')).stdout) as { pairs: JsonPair[] };
+      expect(pairs).toEqual([{ from: 'a/client', to: 'a/api', allowed: ['53/UDP', '8080/TCP'], denied: ['9090/TCP'] }]);
+    });
+
+    it('keeps the connection contract with --port: exactly from, to, port, protocol and allowed, denied rows included', async () => {
       await writeShop();
-      const plain = JSON.parse((await run('shop', '-o', 'json')).stdout) as { connections: JsonConnection[] };
-      expect(plain.connections.every((c) => !('explanation' in c))).toBe(true);
-      const explained = JSON.parse((await run('shop', '-o', 'json', '--explain')).stdout) as { connections: JsonConnection[] };
-      expect(explained.connections).toHaveLength(SHOP_VERDICTS.length);
-      const denied = explained.connections.find((c) => c.from === 'monitoring/prometheus' && c.to === 'shop/db')!;
-      expect(denied.explanation).toMatch(/^denied: /);
-      expect(denied.explanation).toContain('shop/default-deny');
-      expect(denied.explanation).toContain('shop/db-from-web');
-      const allowed = explained.connections.find((c) => c.from === 'shop/web' && c.to === 'shop/db')!;
-      expect(allowed.explanation).toMatch(/^allowed: /);
-      expect(allowed.explanation).toContain('shop/db-from-web');
+      const result = await run('shop', '-o', 'json', '--port', '5432', '--to', 'shop/db');
+      expect(JSON.parse(result.stdout)).toEqual({
+        connections: [
+          { from: 'monitoring/prometheus', to: 'shop/db', port: 5432, protocol: 'TCP', allowed: false },
+          { from: 'shop/web', to: 'shop/db', port: 5432, protocol: 'TCP', allowed: true },
+        ],
+      });
+      // Byte for byte what JSON.stringify(report, null, 2) printed before rows were streamed.
+      expect(result.stdout).toBe(`${JSON.stringify(JSON.parse(result.stdout), null, 2)}\n`);
+      const none = await run('m.yaml', '-o', 'json', '--port', '80');
+      expect(none.code).toBe(2);
+      await writeFiles({ 'one.yaml': deployment('a', 'web', '[]') });
+      expect((await run('one.yaml', '-o', 'json', '--port', '80')).stdout).toBe('{\n  "connections": []\n}\n');
+    });
+
+    it('adds explanations only with --explain: one per port for pairs, one per connection with --port', async () => {
+      await writeShop();
+      const plain = JSON.parse((await run('shop', '-o', 'json', '--all')).stdout) as { pairs: JsonPair[] };
+      expect(plain.pairs.every((pair) => !('explanations' in pair))).toBe(true);
+      const explained = JSON.parse((await run('shop', '-o', 'json', '--all', '--explain')).stdout) as { pairs: JsonPair[] };
+      const denied = explained.pairs.find((pair) => pair.from === 'monitoring/prometheus' && pair.to === 'shop/db')!;
+      expect(denied.explanations).toHaveLength(1);
+      expect(denied.explanations![0]).toMatch(/^5432\/TCP: denied: /);
+      expect(denied.explanations![0]).toContain('shop/default-deny');
+      expect(denied.explanations![0]).toContain('shop/db-from-web');
+      const connections = JSON.parse((await run('shop', '-o', 'json', '--port', '5432', '--explain', '--from', 'shop/web', '--to', 'shop/db')).stdout) as {
+        connections: JsonConnection[];
+      };
+      expect(connections.connections[0]!.explanation).toMatch(/^allowed: .*shop\/db-from-web/);
+    });
+  });
+
+  describe('--output ndjson', () => {
+    it('prints one JSON object per line: pairs by default, connections with --port', async () => {
+      await writeShop();
+      const pairs = (await run('shop', '-o', 'ndjson', '--all')).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as JsonPair);
+      expect(pairs).toHaveLength(6);
+      expect(pairs[0]).toEqual({ from: 'monitoring/prometheus', to: 'shop/db', allowed: [], denied: ['5432/TCP'] });
+      // Lines are built from cached pieces; they must be exactly what JSON.stringify prints.
+      for (const line of (await run('shop', '-o', 'ndjson', '--all', '--external', '203.0.113.9:53/UDP')).stdout.trimEnd().split('\n')) {
+        expect(line).toBe(JSON.stringify(JSON.parse(line)));
+      }
+      const connections = (await run('shop', '-o', 'ndjson', '--port', '22')).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as JsonConnection);
+      expect(connections[0]).toEqual({ from: 'monitoring/prometheus', to: 'shop/db', port: 22, protocol: 'TCP', allowed: false });
+    });
+
+    it('prints nothing when nothing is allowed', async () => {
+      await writeFiles({ 'one.yaml': deployment('shop', 'web', '[{containerPort: 80}]') });
+      expect((await run('one.yaml', '-o', 'ndjson')).stdout).toBe('');
     });
   });
 
   describe('--output table (the default)', () => {
-    it('prints one row per connection and a count, within 80 columns', async () => {
+    it('prints one row per pair with its allowed and denied ports and a count, within 80 columns', async () => {
       await writeShop();
-      const result = await run('shop');
+      const result = await run('shop', '--all');
       expect(result.code).toBe(0);
       const lines = result.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^FROM\s+TO\s+ALLOWED\s+DENIED$/);
+      expect(lines).toContainEqual(expect.stringMatching(/^monitoring\/prometheus\s+shop\/db\s+-\s+5432\/TCP$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^shop\/web\s+shop\/db\s+5432\/TCP\s+-$/));
+      expect(lines.at(-1)).toBe('6 endpoint pairs checked: 5 connections allowed, 1 denied');
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+      const allowedOnly = (await run('shop')).stdout.trimEnd().split('\n');
+      expect(allowedOnly).not.toContainEqual(expect.stringMatching(/^monitoring\/prometheus\s+shop\/db/));
+      expect(allowedOnly.at(-1)).toMatch(/^5 endpoint pairs with an allowed connection: 5 connections allowed, 0 denied/);
+    });
+
+    it('prints one row per connection with --port', async () => {
+      await writeShop();
+      const lines = (await run('shop', '--port', '5432', '--to', 'shop/db')).stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^FROM\s+TO\s+PORT\s+VERDICT$/);
       expect(lines).toContainEqual(expect.stringMatching(/^monitoring\/prometheus\s+shop\/db\s+5432\/TCP\s+denied$/));
-      expect(lines).toContainEqual(expect.stringMatching(/^shop\/web\s+shop\/db\s+5432\/TCP\s+allowed$/));
-      expect(lines.at(-1)).toBe('6 connections checked: 5 allowed, 1 denied');
-      for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+      expect(lines.at(-1)).toBe('2 connections checked: 1 allowed, 1 denied');
     });
 
     it('switches to one block per source when names are too long for 80 columns', async () => {
       const longName = 'a-deployment-with-a-very-long-name-that-would-not-fit';
       await writeFiles({ 'm.yaml': `${deployment('shop', longName, '[{containerPort: 80}]')}---\n${deployment('shop', 'web', '[{containerPort: 8080}]')}` });
-      const result = await run('m.yaml');
-      const lines = result.stdout.trimEnd().split('\n');
+      const lines = (await run('m.yaml')).stdout.trimEnd().split('\n');
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
       expect(lines).toContain(`from shop/${longName}`);
       expect(lines).toContain('  to shop/web');
-      expect(lines).toContainEqual(expect.stringMatching(/^ {4}8080\/TCP\s+allowed$/));
-      expect(lines.at(-1)).toBe('2 connections checked: 2 allowed, 0 denied');
+      expect(lines).toContain('    allowed 8080/TCP  denied -');
+      const connections = (await run('m.yaml', '--port', '8080')).stdout.trimEnd().split('\n');
+      expect(connections).toContainEqual(expect.stringMatching(/^ {4}8080\/TCP\s+allowed$/));
+      expect(connections.at(-1)).toBe('2 connections checked: 2 allowed, 0 denied');
     });
 
     it('wraps explanations under their row with --explain', async () => {
       await writeShop();
-      const lines = (await run('shop', '--explain', '--from', 'monitoring/prometheus', '--to', 'shop/db')).stdout.trimEnd().split('\n');
-      expect(lines[1]).toMatch(/^monitoring\/prometheus\s+shop\/db\s+5432\/TCP\s+denied$/);
-      expect(lines[2]).toMatch(/^ {4}denied: /);
+      const lines = (await run('shop', '--explain', '--all', '--from', 'monitoring/prometheus', '--to', 'shop/db')).stdout.trimEnd().split('\n');
+      expect(lines[1]).toMatch(/^monitoring\/prometheus\s+shop\/db\s+-\s+5432\/TCP$/);
+      expect(lines[2]).toMatch(/^ {4}5432\/TCP: denied: /);
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     });
 
-    it('says so when there is nothing to check', async () => {
+    it('says so when there is nothing to check, or nothing allowed', async () => {
       await writeFiles({ 'one.yaml': deployment('shop', 'web', '[{containerPort: 80}]') });
-      const result = await run('one.yaml');
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^No connections to check/);
+      expect((await run('one.yaml', '--all')).stdout).toMatch(/^No connections to check/);
+      expect((await run('one.yaml')).stdout).toMatch(/^No endpoint reaches another/);
     });
   });
 
   describe('--output csv', () => {
-    it('prints a header and one line per connection', async () => {
+    it('prints a header and one line per pair, ports separated by spaces', async () => {
       await writeShop();
-      const lines = (await run('shop', '-o', 'csv')).stdout.trimEnd().split('\n');
-      expect(lines[0]).toBe('from,to,port,protocol,allowed');
-      expect(lines).toContain('monitoring/prometheus,shop/db,5432,TCP,false');
-      expect(lines).toContain('shop/web,shop/db,5432,TCP,true');
-      expect(lines).toHaveLength(SHOP_VERDICTS.length + 1);
+      const lines = (await run('shop', '-o', 'csv', '--all')).stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe('from,to,allowed,denied');
+      expect(lines).toContain('monitoring/prometheus,shop/db,,5432/TCP');
+      expect(lines).toContain('shop/web,shop/db,5432/TCP,');
+      expect(lines).toHaveLength(7);
     });
 
-    it('adds a quoted explanation column with --explain', async () => {
+    it('keeps one line per connection with --port, and a quoted explanation column with --explain', async () => {
       await writeShop();
-      const lines = (await run('shop', '-o', 'csv', '--explain', '--to', 'shop/db')).stdout.trimEnd().split('\n');
+      const lines = (await run('shop', '-o', 'csv', '--explain', '--to', 'shop/db', '--port', '5432')).stdout.trimEnd().split('\n');
       expect(lines[0]).toBe('from,to,port,protocol,allowed,explanation');
       // Explanations hold commas and semicolons, so the field must be quoted to stay one column.
       expect(lines[1]).toMatch(/^monitoring\/prometheus,shop\/db,5432,TCP,false,"denied: [^"]*"$/);
@@ -248,9 +330,9 @@ describe('k8s-security analyze', () => {
   });
 
   describe('--output md', () => {
-    it('gives the namespace-level picture and the connection table', async () => {
+    it('gives the namespace-level picture and the pair table', async () => {
       await writeShop();
-      const result = await run('shop', '-o', 'md');
+      const result = await run('shop', '-o', 'md', '--all');
       expect(result.code).toBe(0);
       const lines = result.stdout.split('\n');
       expect(lines).toContain('## Namespace reachability');
@@ -258,13 +340,13 @@ describe('k8s-security analyze', () => {
       // prometheus reaches web but not db; shop reaches monitoring fully; web and db reach each other.
       expect(lines).toContain('| monitoring | - | partial (1/2) |');
       expect(lines).toContain('| shop | all (2/2) | all (2/2) |');
-      expect(lines).toContain('| monitoring/prometheus | shop/db | 5432/TCP | denied |');
-      expect(lines).toContain('6 connections checked: 5 allowed, 1 denied');
+      expect(lines).toContain('| monitoring/prometheus | shop/db | - | 5432/TCP |');
+      expect(lines).toContain('6 endpoint pairs checked: 5 connections allowed, 1 denied');
     });
 
     it('adds a Why column with --explain', async () => {
       await writeShop();
-      const result = await run('shop', '-o', 'md', '--explain', '--to', 'shop/db');
+      const result = await run('shop', '-o', 'md', '--explain', '--to', 'shop/db', '--port', '5432');
       expect(result.stdout).toContain('| From | To | Port | Verdict | Why |');
       expect(result.stdout).toMatch(/\| monitoring\/prometheus \| shop\/db \| 5432\/TCP \| denied \| denied: .* \|/);
     });
@@ -286,14 +368,45 @@ describe('k8s-security analyze', () => {
     });
   });
 
+  describe('--summary', () => {
+    it('gives the namespace x namespace matrix: allowed among checked connections per ordered pair', async () => {
+      await writeShop();
+      const { groups, pairs } = JSON.parse((await run('shop', '--summary', '-o', 'json')).stdout) as { groups: string[]; pairs: unknown[] };
+      expect(groups).toEqual(['monitoring', 'shop']);
+      expect(pairs).toEqual([
+        { from: 'monitoring', to: 'shop', allowed: 1, connections: 2, level: 'partial' },
+        { from: 'shop', to: 'monitoring', allowed: 2, connections: 2, level: 'all' },
+        { from: 'shop', to: 'shop', allowed: 2, connections: 2, level: 'all' },
+      ]);
+      const table = (await run('shop', '--summary')).stdout.trimEnd().split('\n');
+      expect(table[0]).toMatch(/^FROM\s+TO\s+ALLOWED\s+LEVEL$/);
+      expect(table).toContainEqual(expect.stringMatching(/^monitoring\s+shop\s+1\/2\s+partial$/));
+      expect((await run('shop', '--summary', '-o', 'md')).stdout).toContain('| monitoring | - | partial (1/2) |');
+      expect((await run('shop', '--summary', '-o', 'csv')).stdout).toContain('monitoring,shop,1,2,partial\n');
+    });
+
+    it('lists pairs with nothing allowed only with --all, and follows --port', async () => {
+      await writeShop();
+      const pairsOf = async (...flags: string[]) => (JSON.parse((await run('shop', '--summary', '-o', 'json', ...flags)).stdout) as { pairs: { from: string; to: string; level: string }[] }).pairs;
+      expect((await pairsOf('--port', '5432')).map((pair) => `${pair.from}>${pair.to} ${pair.level}`)).toEqual(['shop>monitoring all', 'shop>shop partial']);
+      expect((await pairsOf('--port', '5432', '--all')).map((pair) => `${pair.from}>${pair.to} ${pair.level}`)).toEqual(['monitoring>shop none', 'shop>monitoring all', 'shop>shop partial']);
+    });
+
+    it('refuses --explain, and --all with --port, naming the fix', async () => {
+      await writeShop();
+      expectOneLineFailure(await run('shop', '--summary', '--explain'), '--summary', 'drop --explain');
+      expectOneLineFailure(await run('shop', '--all', '--port', '80'), '--all', 'drop --all');
+    });
+  });
+
   describe('--from and --to', () => {
     it('keep only the connections of the named endpoints', async () => {
       await writeShop();
-      expect(verdicts((await run('shop', '-o', 'json', '--from', 'shop/db')).stdout)).toEqual([
+      expect(verdicts((await run('shop', '-o', 'json', '--all', '--from', 'shop/db')).stdout)).toEqual([
         'shop/db -> monitoring/prometheus 9090/TCP allowed',
         'shop/db -> shop/web 8080/TCP allowed',
       ]);
-      expect(verdicts((await run('shop', '-o', 'json', '--to', 'shop/db')).stdout)).toEqual([
+      expect(verdicts((await run('shop', '-o', 'json', '--all', '--to', 'shop/db')).stdout)).toEqual([
         'monitoring/prometheus -> shop/db 5432/TCP denied',
         'shop/web -> shop/db 5432/TCP allowed',
       ]);
@@ -334,7 +447,8 @@ describe('k8s-security analyze', () => {
     it('--protocol alone keeps the declared ports of that protocol', async () => {
       await writeFiles({ 'm.yaml': `${deployment('a', 'dns', '[{containerPort: 53, protocol: UDP}, {containerPort: 53}]')}---\n${deployment('a', 'client', '[]')}` });
       expect(verdicts((await run('m.yaml', '-o', 'json', '--protocol', 'udp')).stdout)).toEqual(['a/client -> a/dns 53/UDP allowed']);
-      expect(verdicts((await run('m.yaml', '-o', 'json')).stdout)).toEqual(['a/client -> a/dns 53/TCP allowed', 'a/client -> a/dns 53/UDP allowed']);
+      expect(verdicts((await run('m.yaml', '-o', 'json', '--protocol', 'tcp')).stdout)).toEqual(['a/client -> a/dns 53/TCP allowed']);
+      expect(verdicts((await run('m.yaml', '-o', 'json', '--all')).stdout)).toEqual(['a/client -> a/dns 53/TCP allowed', 'a/client -> a/dns 53/UDP allowed']);
     });
 
     it.each([
@@ -353,7 +467,7 @@ describe('k8s-security analyze', () => {
     it('adds an endpoint named by its IP that ipBlocks match, as source and destination', async () => {
       await writeShop();
       await writeFiles({ 'shop/policies/egress.yaml': WEB_DNS_EGRESS });
-      const result = await run('shop', '-o', 'json', '--external', '8.8.8.8:53/UDP', '--external', '1.1.1.1:53/udp');
+      const result = await run('shop', '-o', 'json', '--all', '--external', '8.8.8.8:53/UDP', '--external', '1.1.1.1:53/udp');
       expect(result.code).toBe(0);
       const lines = verdicts(result.stdout);
       expect(lines).toContain('shop/web -> 8.8.8.8 53/UDP allowed');
@@ -369,7 +483,7 @@ describe('k8s-security analyze', () => {
 
     it('defaults the protocol to TCP, accepts bracketed IPv6 and merges repeated IPs', async () => {
       await writeFiles({ 'm.yaml': deployment('a', 'client', '[]') });
-      const result = await run('m.yaml', '-o', 'json', '--external', '203.0.113.10:443', '--external', '203.0.113.10:80/TCP', '--external', '[2001:db8::1]:53/SCTP');
+      const result = await run('m.yaml', '-o', 'json', '--all', '--external', '203.0.113.10:443', '--external', '203.0.113.10:80/TCP', '--external', '[2001:db8::1]:53/SCTP');
       expect(verdicts(result.stdout)).toEqual([
         'a/client -> 2001:db8::1 53/SCTP allowed',
         'a/client -> 203.0.113.10 80/TCP allowed',
@@ -390,13 +504,13 @@ spec:
     - ports: [{port: http}]
 `,
       });
-      const result = await run('m.yaml', '-o', 'json', '--from', 'a/client', '--external', '203.0.113.10:8080');
+      const result = await run('m.yaml', '-o', 'json', '--all', '--from', 'a/client', '--external', '203.0.113.10:8080');
       expect(verdicts(result.stdout)).toEqual(['a/client -> 203.0.113.10 8080/TCP denied', 'a/client -> a/web 8080/TCP allowed']);
     });
 
     it('can be named by --from and --to', async () => {
       await writeShop();
-      const result = await run('shop', '-o', 'json', '--external', '8.8.8.8', '--from', '8.8.8.8', '--to', 'shop/db');
+      const result = await run('shop', '-o', 'json', '--all', '--external', '8.8.8.8', '--from', '8.8.8.8', '--to', 'shop/db');
       expect(verdicts(result.stdout)).toEqual(['8.8.8.8 -> shop/db 5432/TCP denied']);
     });
 
@@ -421,15 +535,15 @@ spec:
         'in/client.yaml': deployment('a', 'client', '[]'),
         'in/notes.txt': 'not: [a manifest',
       });
-      const result = await run('in', '-o', 'json');
+      const result = await run('in', '-o', 'json', '--all');
       expect(result.code).toBe(0);
       expect(verdicts(result.stdout)).toEqual(['a/client -> a/web 80/TCP allowed']);
     });
 
     it('reads several paths, given as files or folders, the same in any order', async () => {
       await writeShop();
-      const forward = await run('shop/namespaces.yaml', 'shop/workloads.yaml', 'shop/policies', '-o', 'json');
-      const backward = await run('shop/policies', 'shop/workloads.yaml', 'shop/namespaces.yaml', '-o', 'json');
+      const forward = await run('shop/namespaces.yaml', 'shop/workloads.yaml', 'shop/policies', '-o', 'json', '--all');
+      const backward = await run('shop/policies', 'shop/workloads.yaml', 'shop/namespaces.yaml', '-o', 'json', '--all');
       expect(verdicts(forward.stdout)).toEqual(SHOP_VERDICTS);
       expect(backward.stdout).toBe(forward.stdout);
     });
@@ -437,7 +551,7 @@ spec:
     it('notes the kinds it does not use on stderr and still succeeds', async () => {
       await writeShop();
       await writeFiles({ 'shop/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n' });
-      const result = await run('shop', '-o', 'json');
+      const result = await run('shop', '-o', 'json', '--all');
       expect(result.code).toBe(0);
       expect(result.stderr).toContain('k8s-security: note: skipped ConfigMap shop/settings: not used by the analyzer');
       expect(verdicts(result.stdout)).toEqual(SHOP_VERDICTS);
@@ -543,7 +657,7 @@ spec:
 
     it('rejects an unknown output format', async () => {
       await writeShop();
-      expectOneLineFailure(await run('shop', '--output', 'xml'), '--output "xml" is not a format: use one of table, json, csv, md, dot');
+      expectOneLineFailure(await run('shop', '--output', 'xml'), '--output "xml" is not a format: use one of table, json, ndjson, csv, md, dot');
     });
 
     it('rejects an unknown flag', async () => {
@@ -553,9 +667,9 @@ spec:
 
     it('gives the same bytes on every run', async () => {
       await writeShop();
-      for (const format of ['table', 'json', 'csv', 'md', 'dot']) {
-        const first = await run('shop', '-o', format, '--explain');
-        const second = await run('shop', '-o', format, '--explain');
+      for (const format of ['table', 'json', 'ndjson', 'csv', 'md', 'dot']) {
+        const first = await run('shop', '-o', format, '--explain', '--all');
+        const second = await run('shop', '-o', format, '--explain', '--all');
         expect(second.stdout).toBe(first.stdout);
         expect(first.stdout.endsWith('\n')).toBe(true);
       }

@@ -3,19 +3,24 @@ import {
   clusterModelFromObjects,
   explanationText,
   externalEndpoint,
+  iterateEndpointPairs,
   iterateReachability,
   objectRef,
+  reachabilityStatistics,
+  summarizeByNamespace,
+  type ClusterContainerPort,
   type ClusterModel,
   type ClusterModelLoad,
   type Explanation,
+  type ReachabilityQuery,
   type SourcedObject,
 } from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
 import { MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
 import { readLiveCluster } from '../live/read-cluster.js';
-import { formatAnalyzeReport, type AnalyzedConnection } from '../output/analyze-formats.js';
-import { isExternalEndpoint } from '../output/analyze-namespace-summary.js';
+import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type ReportFrame } from '../output/analyze-formats.js';
+import { isExternalEndpoint, writeNamespaceSummary } from '../output/analyze-namespace-summary.js';
 import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
@@ -23,15 +28,20 @@ export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
        k8s-security analyze --kubeconfig FILE [--context NAME] | --context NAME | --cluster [options]
 
 Reads Namespaces, workloads and NetworkPolicies from YAML or JSON files (folders are read
-recursively, - is stdin) or from a live cluster, and reports, for every ordered pair of
-endpoints, whether a connection is allowed on each container port the destination declares.
+recursively, - is stdin) or from a live cluster, and reports which endpoints can reach which: one row per ordered pair of endpoints
+with an allowed connection, listing the container ports of the destination that are allowed
+and those that are denied.
 
 Options:
-  -o, --output FORMAT     table (default), json, csv, md or dot
+  -o, --output FORMAT     table (default), json, ndjson, csv, md or dot; rows are streamed
+      --all               also list the pairs where every port is denied
+      --summary           the namespace x namespace matrix instead of endpoint pairs
       --from NS/NAME      only connections from this endpoint
       --to NS/NAME        only connections to this endpoint
-      --port N            check this port instead of the declared container ports
-      --protocol P        TCP (default with --port), UDP or SCTP
+      --port N            one row per connection on this port (declared or not), denied
+                          ones included: {"connections":[{from,to,port,protocol,allowed}]}
+      --protocol P        TCP (default with --port), UDP or SCTP; alone, one row per
+                          connection on the declared ports of that protocol
       --external IP[:PORT/PROTO,...]
                           add a cluster-external endpoint named by its IP (repeatable),
                           e.g. --external 203.0.113.10:443/TCP,53/UDP
@@ -50,41 +60,122 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const printable = withManifestErrors(documents.objects, () => judgeConnections(modelWithExternals, options, io.progress));
+  const query: ReachabilityQuery = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
+  // Every check that can fail runs before the first byte is printed: indexing the model
+  // (cached for the scan) and, for md and dot, the namespace totals.
+  withManifestErrors(documents.objects, () => reachabilityStatistics(modelWithExternals));
+  const needsNamespaces = options.summary || options.output === 'md' || options.output === 'dot';
+  const namespaces = needsNamespaces ? withManifestErrors(documents.objects, () => summarizeByNamespace(modelWithExternals, query)) : undefined;
   // Notes come after every check that can fail, so a failure stays one line on stderr.
   for (const note of [...documents.notes, ...notes]) io.stderr.write(`k8s-security: note: ${note}\n`);
-  io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
+  if (options.summary) {
+    writeNamespaceSummary(options.output, namespaces!, options.all, io.stdout);
+    return 0;
+  }
+  const perConnection = options.port !== undefined || options.protocol !== undefined;
+  const frame: ReportFrame = {
+    format: options.output,
+    layout: perConnection ? CONNECTION_LAYOUT : pairLayout(options.all),
+    explain: options.explain,
+    endpoints: endpointIds(modelWithExternals),
+    widths: columnWidths(modelWithExternals, options, perConnection),
+    namespaces,
+  };
+  const writer = new ReportWriter(frame, io.stdout);
+  let rows = 0;
+  const explain = explainer(options.explain);
+  if (perConnection) {
+    for (const connection of iterateReachability(modelWithExternals, query)) {
+      // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
+      if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
+      const port = `${connection.port}/${connection.protocol}`;
+      writer.row({
+        from: connection.from,
+        to: connection.to,
+        allowed: connection.allowed ? [port] : [],
+        denied: connection.allowed ? [] : [port],
+        explanations: explain && connection.explanation ? [explain(connection.explanation)] : undefined,
+      });
+      if (++rows % DRAIN_CHECK_ROWS === 0) {
+        io.progress?.(`judging: ${rows} rows printed`);
+        await writer.drained();
+      }
+    }
+  } else {
+    const portSets = new PortSetCache();
+    for (const pair of iterateEndpointPairs(modelWithExternals, { ...query, includeDenied: options.all })) {
+      if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
+      const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
+      const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
+      writer.row(explanations ? { from: pair.from, to: pair.to, allowed, denied, explanations } : { from: pair.from, to: pair.to, allowed, denied });
+      if (++rows % DRAIN_CHECK_ROWS === 0) {
+        io.progress?.(`judging: ${rows} rows printed`);
+        await writer.drained();
+      }
+    }
+  }
+  writer.end();
   return 0;
 }
 
-/** Streams the evaluator's verdicts into printable rows; equal explanations are rendered once. */
-function judgeConnections(model: ClusterModel, options: AnalyzeOptions, progress?: (label: string) => void): AnalyzedConnection[] {
-  const explanationTexts = new Map<Explanation, string>();
-  const rows: AnalyzedConnection[] = [];
-  const query = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
-  for (const connection of iterateReachability(model, query)) {
-    if (progress && rows.length % 4096 === 0) progress(`judging connections: ${rows.length} so far`);
-    // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
-    if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
-    const row: AnalyzedConnection = {
-      from: connection.from,
-      to: connection.to,
-      port: connection.port,
-      protocol: connection.protocol,
-      allowed: connection.allowed,
-    };
-    if (options.explain && connection.explanation !== undefined) {
-      let text = explanationTexts.get(connection.explanation);
-      if (text === undefined) {
-        text = explanationText(connection.explanation);
-        explanationTexts.set(connection.explanation, text);
-      }
-      rows.push({ ...row, explanation: text });
-    } else {
-      rows.push(row);
+/**
+ * The allowed and denied port lists of a pair, shared by every pair with the same ports and
+ * verdict pattern: a whole-cluster run prints millions of pairs, and shared lists keep it from
+ * allocating two arrays for each (the writers also cache their text by these lists).
+ */
+class PortSetCache {
+  private readonly byPorts = new Map<readonly ClusterContainerPort[], Map<number, { allowed: readonly string[]; denied: readonly string[] }>>();
+
+  split(ports: readonly ClusterContainerPort[], verdicts: readonly { readonly allowed: boolean }[]): { allowed: readonly string[]; denied: readonly string[] } {
+    let mask = 0;
+    for (let k = 0; k < verdicts.length; k++) if (verdicts[k]!.allowed) mask += 2 ** k;
+    let byMask = this.byPorts.get(ports);
+    if (!byMask) {
+      byMask = new Map();
+      this.byPorts.set(ports, byMask);
     }
+    let sets = byMask.get(mask);
+    if (!sets) {
+      const text = ports.map((port) => `${port.port}/${port.protocol}`);
+      sets = { allowed: text.filter((_, k) => verdicts[k]!.allowed), denied: text.filter((_, k) => !verdicts[k]!.allowed) };
+      byMask.set(mask, sets);
+    }
+    return sets;
   }
-  return rows;
+}
+
+/** Rows between two looks at the output's buffer: a pipe to a slow reader must not fill memory. */
+const DRAIN_CHECK_ROWS = 1024;
+
+/** Renders each distinct explanation once: explanations are shared between connections. */
+function explainer(enabled: boolean): ((explanation: Explanation) => string) | undefined {
+  if (!enabled) return undefined;
+  const texts = new Map<Explanation, string>();
+  return (explanation) => {
+    let text = texts.get(explanation);
+    if (text === undefined) {
+      text = explanationText(explanation);
+      texts.set(explanation, text);
+    }
+    return text;
+  };
+}
+
+/** The widest FROM, TO and port cell any row can get, known before the first row is judged. */
+function columnWidths(model: ClusterModel, options: AnalyzeOptions, perConnection: boolean): number[] {
+  let from = 0;
+  let to = 0;
+  let ports = 0;
+  for (const endpoint of model.endpoints) {
+    if (options.from === undefined || options.from === endpoint.id) from = Math.max(from, endpoint.id.length);
+    if (options.to === undefined || options.to === endpoint.id) to = Math.max(to, endpoint.id.length);
+    if (options.to !== undefined && options.to !== endpoint.id) continue;
+    const declared = new Set(endpoint.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`));
+    const text = perConnection ? Math.max(0, ...[...declared].map((port) => port.length)) : [...declared].join(',').length;
+    ports = Math.max(ports, text);
+  }
+  if (options.port !== undefined) ports = `${options.port}/${options.protocol ?? 'TCP'}`.length;
+  return [from, to, ports];
 }
 
 /** The objects to analyze, from files, stdin or a live cluster, and what reading them noted. */

@@ -1,121 +1,153 @@
+import type { NamespaceReachability } from '@k8s-security-pro/core';
 import { describe, expect, it } from 'vitest';
-import { formatCsv, formatDot, formatJson, formatMarkdown, formatTable, type AnalyzeReport, type AnalyzedConnection } from './analyze-formats.js';
-import { summarizeByNamespace } from './analyze-namespace-summary.js';
+import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type AnalyzeOutputFormat, type OutputRow, type ReportFrame } from './analyze-formats.js';
+import { writeNamespaceSummary } from './analyze-namespace-summary.js';
+import { ChunkedWriter } from './text-output.js';
 
-function connection(from: string, to: string, port: number, allowed: boolean, explanation?: string): AnalyzedConnection {
-  return { from, to, port, protocol: 'TCP', allowed, ...(explanation === undefined ? {} : { explanation }) };
-}
+const ROWS: OutputRow[] = [
+  { from: 'a/x', to: 'a/y', allowed: ['80/TCP'], denied: ['443/TCP'] },
+  { from: 'a/x', to: '192.0.2.1', allowed: ['53/UDP'], denied: [] },
+  { from: 'b/z', to: 'a/x', allowed: [], denied: ['80/TCP'] },
+];
 
-const REPORT: AnalyzeReport = {
-  endpoints: ['a/x', 'a/y', 'b/z', '192.0.2.1'],
-  connections: [
-    connection('a/x', 'a/y', 80, true),
-    connection('a/x', 'b/z', 80, false),
-    connection('a/y', 'b/z', 80, false),
-    connection('b/z', 'a/x', 443, true),
-    connection('b/z', 'a/y', 80, true),
-    connection('a/x', '192.0.2.1', 53, true),
+const NAMESPACES: NamespaceReachability = {
+  groups: ['a', 'b', '192.0.2.1'],
+  externals: new Set(['192.0.2.1']),
+  pairs: [
+    { from: 'a', to: 'a', connections: 2, allowed: 1 },
+    { from: 'a', to: '192.0.2.1', connections: 1, allowed: 1 },
+    { from: 'b', to: 'a', connections: 1, allowed: 0 },
   ],
 };
 
-describe('summarizeByNamespace', () => {
-  it('counts allowed among checked connections per ordered pair of groups', () => {
-    const summary = summarizeByNamespace(REPORT.connections, REPORT.endpoints);
-    expect(summary.groups).toEqual(['a', 'b', '192.0.2.1']);
-    expect([...summary.externals]).toEqual(['192.0.2.1']);
-    expect(summary.pairs).toEqual([
-      { from: 'a', to: 'a', allowed: 1, total: 1, level: 'all' },
-      { from: 'a', to: 'b', allowed: 0, total: 2, level: 'none' },
-      { from: 'a', to: '192.0.2.1', allowed: 1, total: 1, level: 'all' },
-      { from: 'b', to: 'a', allowed: 2, total: 2, level: 'all' },
-    ]);
+function render(format: AnalyzeOutputFormat, rows: readonly OutputRow[], overrides: Partial<ReportFrame> = {}): { text: string; writes: number } {
+  let text = '';
+  let writes = 0;
+  const frame: ReportFrame = {
+    format,
+    layout: pairLayout(true),
+    explain: false,
+    endpoints: ['a/x', 'a/y', 'b/z', '192.0.2.1'],
+    widths: [3, 9, 14],
+    namespaces: NAMESPACES,
+    ...overrides,
+  };
+  const writer = new ReportWriter(frame, { write: (chunk: string) => ((text += chunk), writes++) });
+  for (const row of rows) writer.row(row);
+  writer.end();
+  return { text, writes };
+}
+
+describe('ReportWriter', () => {
+  it('prints one pair per line inside a JSON document, empty or not', () => {
+    for (const rows of [ROWS, []]) {
+      const { text } = render('json', rows);
+      const pairs = rows.map(({ from, to, allowed, denied }) => ({ from, to, allowed, denied }));
+      expect(JSON.parse(text)).toEqual({ pairs });
+      expect(text.split('\n')).toHaveLength(rows.length === 0 ? 4 : rows.length + 5);
+    }
   });
 
-  it('calls a pair partial when some but not all connections are allowed', () => {
-    const summary = summarizeByNamespace([connection('a/x', 'b/z', 80, true), connection('a/x', 'b/z', 81, false)], ['a/x', 'b/z']);
-    expect(summary.pairs).toEqual([{ from: 'a', to: 'b', allowed: 1, total: 2, level: 'partial' }]);
+  it('prints the --port connections as JSON.stringify(report, null, 2) did', () => {
+    const rows: OutputRow[] = [{ from: 'a/x', to: 'a/y', allowed: ['80/TCP'], denied: [] }];
+    const { text } = render('json', rows, { layout: CONNECTION_LAYOUT });
+    expect(text).toBe(`${JSON.stringify({ connections: [{ from: 'a/x', to: 'a/y', port: 80, protocol: 'TCP', allowed: true }] }, null, 2)}\n`);
   });
 
-  it('lists groups that have endpoints but no connection', () => {
-    expect(summarizeByNamespace([], ['lonely/pod', '198.51.100.7']).groups).toEqual(['lonely', '198.51.100.7']);
-  });
-});
-
-describe('formatJson', () => {
-  it('puts explanation last and only where present', () => {
-    const text = formatJson({ endpoints: [], connections: [connection('a/x', 'a/y', 80, true, 'because')] });
-    expect(text).toBe(
-      '{\n  "connections": [\n    {\n      "from": "a/x",\n      "to": "a/y",\n      "port": 80,\n      "protocol": "TCP",\n      "allowed": true,\n      "explanation": "because"\n    }\n  ]\n}\n',
-    );
-  });
-
-  it('prints an empty list when nothing was checked', () => {
-    expect(JSON.parse(formatJson({ endpoints: [], connections: [] }))).toEqual({ connections: [] });
-  });
-});
-
-describe('formatCsv', () => {
-  it('quotes fields with commas, quotes or line breaks and doubles the quotes', () => {
-    const text = formatCsv({ endpoints: [], connections: [connection('a/x', 'a/y', 80, false, 'denied: "x", then\nmore')] });
-    expect(text).toBe('from,to,port,protocol,allowed,explanation\na/x,a/y,80,TCP,false,"denied: ""x"", then\nmore"\n');
-  });
-});
-
-describe('formatMarkdown', () => {
-  it('escapes pipes and line breaks inside cells', () => {
-    const text = formatMarkdown({ endpoints: ['a/x', 'a/y'], connections: [connection('a/x', 'a/y', 80, false, 'a | b\nc')] });
-    expect(text).toContain('| a/x | a/y | 80/TCP | denied | a \\| b<br>c |');
+  it('puts a connection explanation last and only where present (--port contract)', () => {
+    const rows: OutputRow[] = [
+      { from: 'a/x', to: 'a/y', allowed: ['80/TCP'], denied: [], explanations: ['allowed: why'] },
+      { from: 'a/x', to: 'b/z', allowed: [], denied: ['80/TCP'] },
+    ];
+    expect(JSON.parse(render('json', rows, { layout: CONNECTION_LAYOUT }).text)).toEqual({
+      connections: [
+        { from: 'a/x', to: 'a/y', port: 80, protocol: 'TCP', allowed: true, explanation: 'allowed: why' },
+        { from: 'a/x', to: 'b/z', port: 80, protocol: 'TCP', allowed: false },
+      ],
+    });
   });
 
-  it('shows - for pairs with nothing checked and names external IPs as their own group', () => {
-    const text = formatMarkdown(REPORT);
-    expect(text).toContain('| from \\ to | a | b | 192.0.2.1 |');
-    expect(text).toContain('| a | all (1/1) | none (0/2) | all (1/1) |');
-    expect(text).toContain('| b | all (2/2) | - | - |');
-    expect(text).toContain('| 192.0.2.1 | - | - | - |');
-  });
-});
-
-describe('formatDot', () => {
-  it('escapes quotes and backslashes in names', () => {
-    const text = formatDot({ endpoints: ['a/x"y', 'a/z\\w'], connections: [connection('a/x"y', 'a/z\\w', 80, true)] });
-    expect(text).toContain('"a/x\\"y" -> "a/z\\\\w" [label="80/TCP"];');
+  it('quotes CSV fields with commas, quotes or line breaks and doubles the quotes', () => {
+    const rows: OutputRow[] = [{ from: 'a/x', to: 'a/y', allowed: ['80/TCP'], denied: [], explanations: ['80/TCP: allowed: "quoted", with comma'] }];
+    const lines = render('csv', rows, { explain: true }).text.trimEnd().split('\n');
+    expect(lines).toEqual(['from,to,allowed,denied,explanation', 'a/x,a/y,80/TCP,,"80/TCP: allowed: ""quoted"", with comma"']);
   });
 
-  it('draws external endpoints outside the namespace clusters and skips namespace pairs with nothing allowed', () => {
-    const text = formatDot(REPORT);
+  it('escapes pipes and line breaks in Markdown cells and draws the namespace matrix with - for unchecked pairs', () => {
+    const rows: OutputRow[] = [{ from: 'a/x', to: 'a/y', allowed: ['80/TCP'], denied: [], explanations: ['a | b', 'c'] }];
+    const lines = render('md', rows, { explain: true }).text.split('\n');
+    expect(lines).toContain('| a/x | a/y | 80/TCP | - | a \\| b<br>c |');
+    expect(lines).toContain('| from \\ to | a | b | 192.0.2.1 |');
+    expect(lines).toContain('| a | partial (1/2) | - | all (1/1) |');
+    expect(lines).toContain('| b | none (0/1) | - | - |');
+  });
+
+  it('draws one DOT edge per pair with an allowed port, externals outside the namespace clusters, and escapes names', () => {
+    const { text } = render('dot', [...ROWS, { from: 'a/x', to: 'a/"q\\', allowed: ['1/TCP', '2/TCP'], denied: [] }]);
+    expect(text).toContain('"a/x" -> "a/y" [label="80/TCP"];');
+    expect(text).toContain('"a/x" -> "a/\\"q\\\\" [label="1/TCP, 2/TCP"];');
+    expect(text).not.toContain('"b/z" -> "a/x"');
     expect(text).toContain('    "192.0.2.1" [shape=ellipse];');
-    expect(text).toContain('    "group:192.0.2.1" [label="192.0.2.1", shape=ellipse];');
-    expect(text).toContain('    "group:a" [label="a", shape=folder];');
-    expect(text).toContain('"group:b" -> "group:a" [label="all 2/2", style=solid];');
-    expect(text).not.toContain('"group:a" -> "group:b"');
-    expect(text).not.toContain('"a/x" -> "b/z"');
+    expect(text).toContain('"group:192.0.2.1" [label="192.0.2.1", shape=ellipse];');
+    expect(text).not.toContain('"group:b" -> "group:a"');
   });
 
-  it('merges the allowed ports of one pair into one edge', () => {
-    const text = formatDot({ endpoints: ['a/x', 'a/y'], connections: [connection('a/x', 'a/y', 80, true), connection('a/x', 'a/y', 81, false), connection('a/x', 'a/y', 443, true)] });
-    expect(text).toContain('"a/x" -> "a/y" [label="80/TCP, 443/TCP"];');
+  it('keeps every table line within 80 columns, falling back to blocks for long names', () => {
+    const long = `a/${'n'.repeat(70)}`;
+    const { text } = render('table', [{ from: long, to: 'a/y', allowed: ['80/TCP'], denied: [] }], { widths: [long.length, 3, 6] });
+    const lines = text.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines.slice(0, 3)).toEqual([`from ${long}`, '  to a/y', '    allowed 80/TCP  denied -']);
+  });
+
+  it('streams 200,000 rows in chunks instead of one write per row', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i): OutputRow => ({ from: `a/x${i}`, to: 'a/y', allowed: ['80/TCP'], denied: [] }));
+    const { text, writes } = render('table', rows, { widths: [9, 3, 6] });
+    expect(text.trimEnd().split('\n').at(-1)).toBe('200000 endpoint pairs checked: 200000 connections allowed, 0 denied');
+    expect(writes).toBeGreaterThan(10);
+    expect(writes).toBeLessThan(rows.length / 100);
+  });
+
+  it('counts a single row in the singular', () => {
+    expect(render('table', [ROWS[1]!], { layout: CONNECTION_LAYOUT }).text.trimEnd().split('\n').at(-1)).toBe('1 connection checked: 1 allowed, 0 denied');
   });
 });
 
-describe('formatTable', () => {
-  it('keeps every line within 80 columns, falling back to blocks for long names', () => {
-    const long = `ns/${'n'.repeat(60)}`;
-    const text = formatTable({ endpoints: [], connections: [connection(long, 'ns/short', 80, true, 'word '.repeat(40).trim())] });
-    const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe(`from ${long}`);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+describe('writeNamespaceSummary', () => {
+  it('lists only pairs with an allowed connection unless all is set', () => {
+    let text = '';
+    writeNamespaceSummary('csv', NAMESPACES, false, { write: (chunk: string) => (text += chunk) });
+    expect(text).toBe('from,to,allowed,connections,level\na,a,1,2,partial\na,192.0.2.1,1,1,all\n');
+    text = '';
+    writeNamespaceSummary('ndjson', NAMESPACES, true, { write: (chunk: string) => (text += chunk) });
+    expect(text.trimEnd().split('\n').map((line) => JSON.parse(line) as { level: string }).map((pair) => pair.level)).toEqual(['partial', 'all', 'none']);
+  });
+});
+
+describe('ChunkedWriter', () => {
+  it('writes nothing until flushed or a chunk is full, then everything in order', () => {
+    const chunks: string[] = [];
+    const writer = new ChunkedWriter({ write: (chunk: string) => chunks.push(chunk) });
+    writer.write('a');
+    writer.write('b');
+    expect(chunks).toEqual([]);
+    writer.flush();
+    writer.flush();
+    expect(chunks).toEqual(['ab']);
   });
 
-  it('formats 200,000 connections (no argument spreading that overflows the stack)', () => {
-    const connections = Array.from({ length: 200_000 }, (_, index) => connection(`ns/src-${index % 500}`, `ns/dst-${index}`, 80, index % 3 === 0));
-    const text = formatTable({ endpoints: [], connections });
-    expect(text.endsWith('200000 connections checked: 66667 allowed, 133333 denied\n')).toBe(true);
-    expect(formatMarkdown({ endpoints: [], connections })).toContain('| ns | partial (66667/200000) |');
-    expect(formatDot({ endpoints: [], connections })).toContain('"group:ns" -> "group:ns" [label="partial 66667/200000", style=dashed];');
-  });
-
-  it('counts a single connection in the singular', () => {
-    expect(formatTable({ endpoints: [], connections: [connection('a/x', 'a/y', 80, true)] })).toContain('1 connection checked: 1 allowed, 0 denied');
+  it('waits for drain after the target refuses more, and not before', async () => {
+    const listeners: (() => void)[] = [];
+    const writer = new ChunkedWriter({ write: () => false, once: (_event: 'drain', listener: () => void) => listeners.push(listener) });
+    await writer.drained(); // nothing written yet: resolves at once
+    writer.write('x'.repeat(1 << 16));
+    let resolved = false;
+    const waiting = writer.drained().then(() => (resolved = true));
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    expect(listeners).toHaveLength(1);
+    listeners[0]!();
+    await waiting;
+    expect(resolved).toBe(true);
   });
 });

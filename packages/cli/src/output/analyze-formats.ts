@@ -1,266 +1,315 @@
 /**
- * The output formats of `k8s-security analyze`. Each formatter is pure: connections in, text
- * out, byte-for-byte deterministic, ending with a newline.
+ * The streamed output formats of `k8s-security analyze`: rows go out as they are judged, so
+ * memory stays bounded however many pairs a cluster has. Two row kinds share them: endpoint
+ * pairs with their allowed and denied port sets (the default), and single connections (with
+ * --port/--protocol, today's contract). Output is byte-for-byte deterministic.
  */
-import { summarizeByNamespace, type NamespaceSummary } from './analyze-namespace-summary.js';
+import type { NamespaceReachability } from '@k8s-security-pro/core';
+import { namespaceGraphDot, namespaceMatrixMarkdown } from './analyze-namespace-summary.js';
+import { ChunkedWriter, csvLine, dotString, markdownRow, memoizedWrap, TERMINAL_WIDTH, type TextTarget } from './text-output.js';
 
-export const ANALYZE_OUTPUT_FORMATS = ['table', 'json', 'csv', 'md', 'dot'] as const;
+export const ANALYZE_OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'dot'] as const;
 export type AnalyzeOutputFormat = (typeof ANALYZE_OUTPUT_FORMATS)[number];
 
-/** One checked connection as the CLI prints it; `explanation` is present only with --explain. */
-export interface AnalyzedConnection {
+/** One printed row: a pair of endpoints, or one connection between them. */
+export interface OutputRow {
   readonly from: string;
   readonly to: string;
-  readonly port: number;
-  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
-  readonly allowed: boolean;
-  readonly explanation?: string;
+  /** Ports with an allowed connection, e.g. `8080/TCP`. */
+  readonly allowed: readonly string[];
+  /** Ports with a denied connection. */
+  readonly denied: readonly string[];
+  /** With --explain: one readable line per port, in port order. */
+  readonly explanations?: readonly string[];
 }
 
-export interface AnalyzeReport {
-  readonly connections: readonly AnalyzedConnection[];
-  /** Every endpoint of the model, so the namespace picture shows groups with no connection. */
-  readonly endpoints: readonly string[];
+/** How one row kind is printed; see {@link PAIR_LAYOUT} and {@link CONNECTION_LAYOUT}. */
+export interface RowLayout {
+  /** Key of the row list in JSON output. */
+  readonly jsonKey: string;
+  /** Indent each JSON row over several lines (the --port contract), or keep one row per line. */
+  readonly prettyJsonRows: boolean;
+  /** Column titles after FROM and TO (table and Markdown) and after from,to (CSV). */
+  readonly titles: readonly string[];
+  readonly csvTitles: readonly string[];
+  cells(row: OutputRow): string[];
+  csvCells(row: OutputRow): string[];
+  wire(row: OutputRow): object;
+  /** The closing count line of the table and Markdown outputs. */
+  countLine(counts: RowCounts): string;
+  /** What the table prints when there is no row. */
+  readonly emptyText: string;
 }
 
-export function formatAnalyzeReport(format: AnalyzeOutputFormat, report: AnalyzeReport): string {
-  switch (format) {
-    case 'table':
-      return formatTable(report);
-    case 'json':
-      return formatJson(report);
-    case 'csv':
-      return formatCsv(report);
-    case 'md':
-      return formatMarkdown(report);
-    case 'dot':
-      return formatDot(report);
-  }
+export interface RowCounts {
+  rows: number;
+  allowed: number;
+  denied: number;
 }
 
-const TERMINAL_WIDTH = 80;
-const COLUMN_GAP = '  ';
+const portList = (ports: readonly string[]) => (ports.length === 0 ? '-' : ports.join(','));
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-function portText(connection: AnalyzedConnection): string {
-  return `${connection.port}/${connection.protocol}`;
-}
-
-function verdictText(connection: AnalyzedConnection): string {
-  return connection.allowed ? 'allowed' : 'denied';
-}
-
-function countLine(connections: readonly AnalyzedConnection[]): string {
-  const allowed = connections.filter((connection) => connection.allowed).length;
-  const noun = connections.length === 1 ? 'connection' : 'connections';
-  return `${connections.length} ${noun} checked: ${allowed} allowed, ${connections.length - allowed} denied`;
-}
-
-/**
- * Columns when they fit in 80 characters; otherwise one block per source, so long names
- * never push the verdict off screen.
- */
-export function formatTable({ connections }: AnalyzeReport): string {
-  if (connections.length === 0) return 'No connections to check: the manifests hold fewer than two endpoints, or none matches --from/--to.\n';
-  const header = ['FROM', 'TO', 'PORT', 'VERDICT'];
-  const rows = connections.map((connection) => [connection.from, connection.to, portText(connection), verdictText(connection)]);
-  // A loop, not Math.max(...rows): spreading 100,000+ arguments overflows the call stack.
-  const widths = header.map((title) => title.length);
-  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column]!, cell.length)));
-  const tableWidth = widths.reduce((sum, width) => sum + width, 0) + COLUMN_GAP.length * (widths.length - 1);
-  const lines: string[] = [];
-  // Many connections share one explanation: wrap each distinct text once.
-  const wrapped = new Map<string, string[]>();
-  const explanationLines = (text: string, indent: string) => {
-    let result = wrapped.get(text);
-    if (!result) {
-      result = wrapIndented(text, indent);
-      wrapped.set(text, result);
-    }
-    return result;
+/** Endpoint pairs: FROM TO ALLOWED DENIED. */
+export function pairLayout(all: boolean): RowLayout {
+  return {
+    jsonKey: 'pairs',
+    prettyJsonRows: false,
+    titles: ['ALLOWED', 'DENIED'],
+    csvTitles: ['allowed', 'denied'],
+    cells: (row) => [portList(row.allowed), portList(row.denied)],
+    csvCells: (row) => [row.allowed.join(' '), row.denied.join(' ')],
+    wire: (row) => ({ from: row.from, to: row.to, allowed: row.allowed, denied: row.denied, ...(row.explanations ? { explanations: row.explanations } : {}) }),
+    countLine: ({ rows, allowed, denied }) =>
+      all
+        ? `${plural(rows, 'endpoint pair')} checked: ${plural(allowed, 'connection')} allowed, ${denied} denied`
+        : `${plural(rows, 'endpoint pair')} with an allowed connection: ${plural(allowed, 'connection')} allowed, ${denied} denied`,
+    emptyText: all
+      ? 'No connections to check: the manifests hold fewer than two endpoints, or none matches --from/--to.\n'
+      : 'No endpoint reaches another on a port it declares (--all lists the denied pairs).\n',
   };
-  if (tableWidth <= TERMINAL_WIDTH) {
-    const render = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(COLUMN_GAP).trimEnd();
-    lines.push(render(header));
-    connections.forEach((connection, index) => {
-      lines.push(render(rows[index]!));
-      if (connection.explanation !== undefined) lines.push(...explanationLines(connection.explanation, '    '));
-    });
-  } else {
-    let previousFrom: string | undefined;
-    let previousTo: string | undefined;
-    for (const connection of connections) {
-      if (connection.from !== previousFrom) {
-        if (previousFrom !== undefined) lines.push('');
-        lines.push(`from ${connection.from}`);
-        previousTo = undefined;
+}
+
+/** Single connections (--port/--protocol): FROM TO PORT VERDICT, JSON `{from,to,port,protocol,allowed}`. */
+export const CONNECTION_LAYOUT: RowLayout = {
+  jsonKey: 'connections',
+  prettyJsonRows: true,
+  titles: ['PORT', 'VERDICT'],
+  csvTitles: ['port', 'protocol', 'allowed'],
+  cells: (row) => [row.allowed[0] ?? row.denied[0]!, row.allowed.length > 0 ? 'allowed' : 'denied'],
+  csvCells: (row) => {
+    const [port, protocol] = (row.allowed[0] ?? row.denied[0]!).split('/');
+    return [port!, protocol!, String(row.allowed.length > 0)];
+  },
+  wire: (row) => {
+    const [port, protocol] = (row.allowed[0] ?? row.denied[0]!).split('/');
+    return {
+      from: row.from,
+      to: row.to,
+      port: Number(port),
+      protocol,
+      allowed: row.allowed.length > 0,
+      ...(row.explanations ? { explanation: row.explanations[0] } : {}),
+    };
+  },
+  countLine: ({ rows, allowed, denied }) => `${plural(rows, 'connection')} checked: ${allowed} allowed, ${denied} denied`,
+  emptyText: 'No connections to check: the manifests hold fewer than two endpoints, or none matches --from/--to.\n',
+};
+
+/** What a report needs besides its rows. Widths are known before the first row, so tables stream. */
+export interface ReportFrame {
+  readonly format: AnalyzeOutputFormat;
+  readonly layout: RowLayout;
+  readonly explain: boolean;
+  /** Every endpoint id of the model: the dot output draws them all. */
+  readonly endpoints: readonly string[];
+  /** The widest cell each column can get: FROM, TO, then the layout's columns but the last. */
+  readonly widths: readonly number[];
+  /** The namespace picture, for md and dot. */
+  readonly namespaces?: NamespaceReachability;
+}
+
+/** Streams rows in one format; call {@link ReportWriter.end} once after the last row. */
+export class ReportWriter {
+  private readonly out: ChunkedWriter;
+  private readonly counts: RowCounts = { rows: 0, allowed: 0, denied: 0 };
+  private readonly wrap = memoizedWrap();
+  private readonly blocks: boolean;
+  private readonly widths: number[];
+  private previousFrom: string | undefined;
+  private previousTo: string | undefined;
+  private readonly dotEdges: string[] = [];
+
+  constructor(
+    private readonly frame: ReportFrame,
+    target: TextTarget,
+  ) {
+    this.out = new ChunkedWriter(target);
+    const titles = ['FROM', 'TO', ...frame.layout.titles];
+    this.widths = titles.map((title, column) => Math.max(title.length, frame.widths[column] ?? 0));
+    const lastTitle = titles.at(-1)!.length;
+    this.blocks = this.widths.slice(0, -1).reduce((sum, width) => sum + width + 2, 0) + Math.max(lastTitle, 8) > TERMINAL_WIDTH;
+  }
+
+  row(row: OutputRow): void {
+    const { counts, frame } = this;
+    if (counts.rows === 0) this.begin();
+    counts.rows++;
+    counts.allowed += row.allowed.length;
+    counts.denied += row.denied.length;
+    const { layout } = frame;
+    switch (frame.format) {
+      case 'ndjson':
+        this.out.write(row.explanations ? `${JSON.stringify(layout.wire(row))}\n` : this.fastNdjson(row));
+        return;
+      case 'json':
+        this.out.write(
+          `${counts.rows === 1 ? '\n' : ',\n'}${layout.prettyJsonRows ? JSON.stringify(layout.wire(row), null, 2).replace(/^/gm, '    ') : `    ${JSON.stringify(layout.wire(row))}`}`,
+        );
+        return;
+      case 'csv':
+        this.out.write(csvLine([row.from, row.to, ...layout.csvCells(row), ...(frame.explain ? [(row.explanations ?? []).join('\n')] : [])]));
+        return;
+      case 'md':
+        this.out.write(`${markdownRow([row.from, row.to, ...layout.cells(row), ...(frame.explain ? [(row.explanations ?? []).join('<br>')] : [])])}\n`);
+        return;
+      case 'dot':
+        if (row.allowed.length > 0) this.out.write(`    ${dotString(row.from)} -> ${dotString(row.to)} [label=${dotString(row.allowed.join(', '))}];\n`);
+        return;
+      case 'table':
+        this.tableRow(row);
+    }
+  }
+
+  private readonly quoted = new Map<string, string>();
+  private readonly suffixes = new Map<readonly string[], Map<readonly string[], string>>();
+
+  /**
+   * The ndjson line of a row without explanations, byte for byte what JSON.stringify prints,
+   * built from cached pieces: ids are quoted once, and rows that share their port lists (see
+   * PortSetCache in the analyze command) share the rest of the line.
+   */
+  private fastNdjson(row: OutputRow): string {
+    const quote = (text: string) => {
+      let quoted = this.quoted.get(text);
+      if (quoted === undefined) {
+        quoted = JSON.stringify(text);
+        if (this.quoted.size < 1_000_000) this.quoted.set(text, quoted);
       }
-      if (connection.to !== previousTo) lines.push(`  to ${connection.to}`);
-      lines.push(`    ${portText(connection).padEnd(11)} ${verdictText(connection)}`);
-      if (connection.explanation !== undefined) lines.push(...explanationLines(connection.explanation, '      '));
-      previousFrom = connection.from;
-      previousTo = connection.to;
+      return quoted;
+    };
+    // Bounded: connection rows (--port) bring new lists with every row.
+    if (this.suffixes.size >= 100_000) this.suffixes.clear();
+    let byDenied = this.suffixes.get(row.allowed);
+    if (!byDenied) {
+      byDenied = new Map();
+      this.suffixes.set(row.allowed, byDenied);
     }
+    let suffix = byDenied.get(row.denied);
+    if (suffix === undefined) {
+      const wire = JSON.stringify(this.frame.layout.wire({ ...row, from: '', to: '' }));
+      suffix = wire.slice(wire.indexOf('"to":"",') + '"to":"",'.length);
+      byDenied.set(row.denied, suffix);
+    }
+    return `{"from":${quote(row.from)},"to":${quote(row.to)},${suffix}\n`;
   }
-  lines.push('', countLine(connections));
-  return `${lines.join('\n')}\n`;
-}
 
-/** Word-wraps `text` to the terminal width, every line starting with `indent`. */
-function wrapIndented(text: string, indent: string): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
-      if (line !== '' && indent.length + line.length + 1 + word.length > TERMINAL_WIDTH) {
-        lines.push(indent + line);
-        line = word;
-      } else {
-        line = line === '' ? word : `${line} ${word}`;
+  private begin(): void {
+    const { frame, out } = this;
+    const { layout } = frame;
+    switch (frame.format) {
+      case 'json':
+        out.write(`{\n  "${layout.jsonKey}": [`);
+        return;
+      case 'csv':
+        out.write(csvLine(['from', 'to', ...layout.csvTitles, ...(frame.explain ? ['explanation'] : [])]));
+        return;
+      case 'md': {
+        const header = ['From', 'To', ...layout.titles.map((title) => title[0] + title.slice(1).toLowerCase()), ...(frame.explain ? ['Why'] : [])];
+        out.write(`${[...this.markdownHead(), markdownRow(header), markdownRow(header.map(() => '---'))].join('\n')}\n`);
+        return;
       }
-    }
-    if (line !== '') lines.push(indent + line);
-  }
-  return lines;
-}
-
-/** Exactly `{"connections":[{from,to,port,protocol,allowed[,explanation]}]}`, in that key order. */
-export function formatJson({ connections }: AnalyzeReport): string {
-  const wire = connections.map((connection) => ({
-    from: connection.from,
-    to: connection.to,
-    port: connection.port,
-    protocol: connection.protocol,
-    allowed: connection.allowed,
-    ...(connection.explanation === undefined ? {} : { explanation: connection.explanation }),
-  }));
-  return `${JSON.stringify({ connections: wire }, null, 2)}\n`;
-}
-
-/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF is not required by consumers here, LF kept. */
-export function formatCsv({ connections }: AnalyzeReport): string {
-  const explain = connections.some((connection) => connection.explanation !== undefined);
-  const header = ['from', 'to', 'port', 'protocol', 'allowed', ...(explain ? ['explanation'] : [])];
-  const rows = connections.map((connection) => [
-    connection.from,
-    connection.to,
-    String(connection.port),
-    connection.protocol,
-    String(connection.allowed),
-    ...(explain ? [connection.explanation ?? ''] : []),
-  ]);
-  return [header, ...rows].map((row) => `${row.map(csvField).join(',')}\n`).join('');
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-function summaryCells(summary: NamespaceSummary): (from: string, to: string) => string {
-  const cells = new Map(summary.pairs.map((pair) => [`${pair.from}\u0000${pair.to}`, `${pair.level} (${pair.allowed}/${pair.total})`]));
-  return (from, to) => cells.get(`${from}\u0000${to}`) ?? '-';
-}
-
-export function formatMarkdown(report: AnalyzeReport): string {
-  const { connections } = report;
-  const summary = summarizeByNamespace(connections, report.endpoints);
-  const explain = connections.some((connection) => connection.explanation !== undefined);
-  const lines = [
-    '## Namespace reachability',
-    '',
-    'Rows are sources, columns destinations. Each cell counts the allowed connections among those',
-    'checked between the two groups: `all`, `partial` or `none`; `-` when none was checked.',
-    '',
-  ];
-  if (summary.groups.length === 0) {
-    lines.push('No endpoints.');
-  } else {
-    lines.push(markdownRow(['from \\ to', ...summary.groups]), markdownRow(['---', ...summary.groups.map(() => '---')]));
-    const cell = summaryCells(summary);
-    for (const from of summary.groups) lines.push(markdownRow([from, ...summary.groups.map((to) => cell(from, to))]));
-  }
-  lines.push('', '## Connections', '', countLine(connections), '');
-  if (connections.length > 0) {
-    const header = ['From', 'To', 'Port', 'Verdict', ...(explain ? ['Why'] : [])];
-    lines.push(markdownRow(header), markdownRow(header.map(() => '---')));
-    for (const connection of connections) {
-      lines.push(
-        markdownRow([
-          connection.from,
-          connection.to,
-          portText(connection),
-          verdictText(connection),
-          ...(explain ? [connection.explanation ?? ''] : []),
-        ]),
-      );
+      case 'dot':
+        out.write(`${this.dotHead().join('\n')}\n`);
+        return;
+      case 'table':
+        if (!this.blocks) out.write(`${this.tableLine(['FROM', 'TO', ...layout.titles])}\n`);
+        return;
+      case 'ndjson':
+        return;
     }
   }
-  return `${lines.join('\n')}\n`;
-}
 
-function markdownRow(cells: readonly string[]): string {
-  return `| ${cells.map((cell) => cell.replaceAll('|', '\\|').replace(/\r?\n/g, '<br>')).join(' | ')} |`;
-}
+  private markdownHead(): string[] {
+    return [...(this.frame.namespaces ? namespaceMatrixMarkdown(this.frame.namespaces) : []), '', `## ${this.frame.layout.jsonKey === 'pairs' ? 'Endpoint pairs' : 'Connections'}`, ''];
+  }
 
-/**
- * One digraph with two parts: the endpoints clustered by namespace with an edge per pair that
- * has an allowed connection (labelled with its ports), and the namespace-level picture.
- */
-export function formatDot(report: AnalyzeReport): string {
-  const { connections, endpoints } = report;
-  const summary = summarizeByNamespace(connections, endpoints);
-  const lines = [
-    'digraph reachability {',
-    '  rankdir=LR;',
-    '  node [shape=box, fontname="Helvetica"];',
-    '  edge [fontname="Helvetica", fontsize=10];',
-    '  subgraph cluster_endpoints {',
-    `    label=${dotString('allowed connections between endpoints')};`,
-  ];
-  const byGroup = new Map<string, string[]>();
-  for (const endpoint of [...endpoints].sort()) {
-    const slash = endpoint.indexOf('/');
-    const group = slash < 0 ? undefined : endpoint.slice(0, slash);
-    if (group === undefined) {
-      lines.push(`    ${dotString(endpoint)} [shape=ellipse];`);
-    } else {
-      const members = byGroup.get(group) ?? [];
+  private dotHead(): string[] {
+    const lines = [
+      'digraph reachability {',
+      '  rankdir=LR;',
+      '  node [shape=box, fontname="Helvetica"];',
+      '  edge [fontname="Helvetica", fontsize=10];',
+      '  subgraph cluster_endpoints {',
+      `    label=${dotString('allowed connections between endpoints')};`,
+    ];
+    const byNamespace = new Map<string, string[]>();
+    for (const endpoint of [...this.frame.endpoints].sort()) {
+      const slash = endpoint.indexOf('/');
+      if (slash < 0) {
+        lines.push(`    ${dotString(endpoint)} [shape=ellipse];`);
+        continue;
+      }
+      const namespace = endpoint.slice(0, slash);
+      const members = byNamespace.get(namespace) ?? [];
       members.push(endpoint);
-      byGroup.set(group, members);
+      byNamespace.set(namespace, members);
     }
+    let clusterIndex = 0;
+    for (const [namespace, members] of byNamespace) {
+      lines.push(`    subgraph cluster_ns_${clusterIndex++} {`, `      label=${dotString(namespace)};`);
+      for (const member of members) lines.push(`      ${dotString(member)} [label=${dotString(member.slice(namespace.length + 1))}];`);
+      lines.push('    }');
+    }
+    return lines;
   }
-  let clusterIndex = 0;
-  for (const [namespace, members] of byGroup) {
-    lines.push(`    subgraph cluster_ns_${clusterIndex++} {`, `      label=${dotString(namespace)};`);
-    for (const member of members) lines.push(`      ${dotString(member)} [label=${dotString(member.slice(namespace.length + 1))}];`);
-    lines.push('    }');
-  }
-  const allowedPorts = new Map<string, { from: string; to: string; ports: string[] }>();
-  for (const connection of connections) {
-    if (!connection.allowed) continue;
-    const key = `${connection.from}\u0000${connection.to}`;
-    const edge = allowedPorts.get(key) ?? { from: connection.from, to: connection.to, ports: [] };
-    edge.ports.push(portText(connection));
-    allowedPorts.set(key, edge);
-  }
-  for (const edge of allowedPorts.values()) {
-    lines.push(`    ${dotString(edge.from)} -> ${dotString(edge.to)} [label=${dotString(edge.ports.join(', '))}];`);
-  }
-  lines.push('  }', '  subgraph cluster_namespaces {', `    label=${dotString('namespace reachability (allowed/checked)')};`);
-  for (const group of summary.groups) {
-    const shape = summary.externals.has(group) ? 'ellipse' : 'folder';
-    lines.push(`    ${dotString(`group:${group}`)} [label=${dotString(group)}, shape=${shape}];`);
-  }
-  for (const pair of summary.pairs) {
-    if (pair.level === 'none') continue;
-    const style = pair.level === 'all' ? 'solid' : 'dashed';
-    lines.push(
-      `    ${dotString(`group:${pair.from}`)} -> ${dotString(`group:${pair.to}`)} [label=${dotString(`${pair.level} ${pair.allowed}/${pair.total}`)}, style=${style}];`,
-    );
-  }
-  lines.push('  }', '}');
-  return `${lines.join('\n')}\n`;
-}
 
-function dotString(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  private tableLine(cells: readonly string[]): string {
+    return cells.map((cell, column) => cell.padEnd(this.widths[column]!)).join('  ').trimEnd();
+  }
+
+  private tableRow(row: OutputRow): void {
+    const cells = this.frame.layout.cells(row);
+    if (!this.blocks) {
+      this.out.write(`${this.tableLine([row.from, row.to, ...cells])}\n`);
+      for (const text of row.explanations ?? []) this.out.write(`${this.wrap(text, '    ').join('\n')}\n`);
+      return;
+    }
+    // Names too long for 80 columns: one block per source, so the verdict never leaves the screen.
+    if (row.from !== this.previousFrom) {
+      if (this.previousFrom !== undefined) this.out.write('\n');
+      this.out.write(`from ${row.from}\n`);
+      this.previousTo = undefined;
+    }
+    if (row.to !== this.previousTo) this.out.write(`  to ${row.to}\n`);
+    const titles = this.frame.layout.titles;
+    const line = titles.length === 2 && titles[0] === 'PORT' ? `${cells[0]!.padEnd(11)} ${cells[1]}` : titles.map((title, k) => `${title.toLowerCase()} ${cells[k]}`).join('  ');
+    this.out.write(`    ${line}\n`);
+    for (const text of row.explanations ?? []) this.out.write(`${this.wrap(text, '      ').join('\n')}\n`);
+    this.previousFrom = row.from;
+    this.previousTo = row.to;
+  }
+
+  /** Resolves when the output can take more rows (see {@link ChunkedWriter.drained}). */
+  drained(): Promise<void> {
+    return this.out.drained();
+  }
+
+  /** Closes the report; returns the counts. */
+  end(): RowCounts {
+    const { counts, frame, out } = this;
+    const countLine = frame.layout.countLine(counts);
+    switch (frame.format) {
+      case 'json':
+        out.write(counts.rows === 0 ? `{\n  "${frame.layout.jsonKey}": []\n}\n` : '\n  ]\n}\n');
+        break;
+      case 'csv':
+        if (counts.rows === 0) this.begin();
+        break;
+      case 'md':
+        out.write(counts.rows === 0 ? `${this.markdownHead().join('\n')}\n${countLine}\n` : `\n${countLine}\n`);
+        break;
+      case 'dot':
+        if (counts.rows === 0) this.begin();
+        out.write(`  }\n${frame.namespaces ? `${namespaceGraphDot(frame.namespaces).join('\n')}\n` : ''}}\n`);
+        break;
+      case 'table':
+        out.write(counts.rows === 0 ? frame.layout.emptyText : `\n${countLine}\n`);
+        break;
+      case 'ndjson':
+        break;
+    }
+    out.flush();
+    return counts;
+  }
 }
