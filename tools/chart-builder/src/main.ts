@@ -3,11 +3,8 @@
  * nothing and fails, listing each file, when the tree differs from what the model renders.
  */
 import { fileURLToPath } from 'node:url';
-import { GENERATED_ROOTS, HAND_WRITTEN, renderProject } from './generate.js';
-import { createTemplateRenderer } from './handlebars-env.js';
-import { loadTemplateSources } from './templates-folder.js';
+import { createTemplateRenderer, GENERATED_ROOTS, HAND_WRITTEN, loadTemplateSources, REGENERATE_COMMAND, renderProject } from '@k8s-security-pro/render';
 import { compareTree, writeTree } from './write-tree.js';
-import { REGENERATE_COMMAND } from './banner.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const check = process.argv.includes('--check');
