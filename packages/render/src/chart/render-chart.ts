@@ -7,6 +7,7 @@ import {
   namespaceIsolationPolicy,
   resolveNamespaceIsolationOptions,
   sortedRecord,
+  SYSTEM_NAMESPACES,
   toYaml,
   type EnvironmentDefinition,
 } from '@k8s-security-pro/core';
@@ -18,6 +19,12 @@ import { renderDefaultValues, renderEnvironmentValues } from './values-files.js'
 
 export const CHART_DIR = 'charts/k8s-security';
 export const CHART_VERSION = '0.1.0';
+
+/** The core's labels without the two the Helm route sets itself (name from nameOverride, managed-by Helm). */
+function helmOwnLabels(): Record<string, string> {
+  const { 'app.kubernetes.io/name': _name, 'app.kubernetes.io/managed-by': _managedBy, ...rest } = NAMESPACE_ISOLATION_LABELS;
+  return rest;
+}
 
 /** Indents every line of `text` by `spaces`. */
 function indent(text: string, spaces: number): string {
@@ -54,7 +61,11 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
 
   add(
     'templates/_helpers.tpl',
-    render('chart/templates/_helpers.tpl.hbs', { banner: banner('helm'), labels: toYaml(sortedRecord(NAMESPACE_ISOLATION_LABELS)).trimEnd() }),
+    render('chart/templates/_helpers.tpl.hbs', {
+      banner: banner('helm'),
+      labels: toYaml(sortedRecord(helmOwnLabels())).trimEnd(),
+      systemNamespaces: SYSTEM_NAMESPACES.map((name) => JSON.stringify(name)).join(' '),
+    }),
   );
   for (const layer of NAMESPACE_ISOLATION_LAYERS) {
     // Annotations are the core's, taken from a policy it builds, so the routes cannot drift.
