@@ -5,9 +5,9 @@
 #      a local Verdaccio, installs @k8s-security-pro/cli into an empty folder from it and runs the
 #      command there; imports the core from ESM and from CommonJS; type-checks a consumer with
 #      `tsc --strict` under moduleResolution nodenext and bundler.
-#   2. OCI: packages/e2e/src/release.e2e.ts packages the chart, pushes it to a local CNCF
-#      distribution registry and installs it from there with Helm 3 and Helm 4 into the e2e API
-#      server (see docs/release.md).
+#   2. OCI: packages the chart, pushes it to a local CNCF distribution registry (`registry`,
+#      pinned in tools/toolchain.env) and reads it back with Helm 3 and Helm 4 (show values, show
+#      readme, template), compared with the files in charts/k8s-security.
 # Nothing is published anywhere else; both registries and their storage are gone afterwards.
 #
 # Usage: tools/release-dry-run.sh [--npm-only | --oci-only]
@@ -194,10 +194,60 @@ JSON
 fi
 
 if $run_oci; then
-  step "OCI: helm package, push to a local registry, install with Helm 3 and Helm 4 (packages/e2e/src/release.e2e.ts)"
-  bash tools/install-control-plane.sh
-  npx nx run e2e:build --outputStyle=stream >"$work/build-e2e.log" 2>&1 || { cat "$work/build-e2e.log" >&2; die "building packages/e2e failed"; }
-  (cd packages/e2e && npx vitest run src/release.e2e.ts --config vitest.release.config.ts)
+  step "OCI: helm package, helm push to a local CNCF distribution registry, helm show with Helm 3 and Helm 4"
+  bash tools/install-tools.sh helm helm4 registry
+  eval "$(bash tools/install-tools.sh --print-env | sed 's/^/export /')"
+  # Helm's registry login, cache and repositories stay inside this run.
+  export HELM_CACHE_HOME="$work/helm/cache" HELM_CONFIG_HOME="$work/helm/config" HELM_DATA_HOME="$work/helm/data"
+  export HELM_REGISTRY_CONFIG="$work/helm/registry.json"
+  chart=charts/k8s-security
+  chart_version=$(sed -n 's/^version: //p' "$chart/Chart.yaml")
+  [[ "$chart_version" == "$version" ]] || die "$chart/Chart.yaml has version $chart_version, the packages $version. Fix: npm run generate"
+
+  mkdir -p "$work/oci/storage" "$work/chart"
+  helm package "$chart" -d "$work/chart" >/dev/null
+  tarball="$work/chart/k8s-security-$version.tgz"
+  printf '%s: %.1f kB, %s files: %s\n' "$(basename "$tarball")" "$(awk -v b="$(stat -c %s "$tarball")" 'BEGIN { print b / 1024 }')" \
+    "$(tar -tzf "$tarball" | grep -vc '/$')" "$(tar -tzf "$tarball" | sed 's#^k8s-security/##' | awk -F/ '{print (NF>1 ? $1"/" : $1)}' | sort | uniq -c | awk '{printf "%s%s (%s)", sep, $2, $1; sep=", "}')"
+  tar -tzf "$tarball" | grep -q '^k8s-security/tests/' && die "the chart package ships its helm-unittest suites (tests/); .helmignore must leave them out"
+
+  port=$(free_port)
+  cat >"$work/oci/config.yml" <<YAML
+version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: $work/oci/storage }
+  delete: { enabled: true }
+http:
+  addr: 127.0.0.1:$port
+YAML
+  OTEL_TRACES_EXPORTER=none registry serve "$work/oci/config.yml" >"$work/oci.log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
+    kill -0 "$registry_pid" 2>/dev/null || { cat "$work/oci.log" >&2; die "the OCI registry exited before it answered"; }
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null || die "the OCI registry did not answer on 127.0.0.1:$port within 60 s"
+  echo "registry $DISTRIBUTION_VERSION on 127.0.0.1:$port (pid $registry_pid)"
+
+  ref="oci://127.0.0.1:$port/charts/k8s-security"
+  helm push "$tarball" "oci://127.0.0.1:$port/charts" --plain-http 2>&1 | sed 's/^/helm push: /'
+  for helm_bin in helm helm4; do
+    "$helm_bin" show values "$ref" --version "$version" --plain-http >"$work/show-values.yaml" 2>"$work/show.log" \
+      || { cat "$work/show.log" >&2; die "$helm_bin show values $ref failed"; }
+    diff -u "$chart/values.yaml" "$work/show-values.yaml" >&2 || die "$helm_bin show values from the registry differs from $chart/values.yaml"
+    "$helm_bin" show readme "$ref" --version "$version" --plain-http >"$work/show-readme.md" 2>"$work/show.log" \
+      || { cat "$work/show.log" >&2; die "$helm_bin show readme $ref failed"; }
+    diff -u "$chart/README.md" "$work/show-readme.md" >&2 || die "$helm_bin show readme from the registry differs from $chart/README.md"
+    "$helm_bin" template k8s-security "$ref" --version "$version" --plain-http -n payments >"$work/template.yaml" 2>"$work/show.log" \
+      || { cat "$work/show.log" >&2; die "$helm_bin template $ref failed"; }
+    [[ $(grep -c '^kind: NetworkPolicy' "$work/template.yaml") -eq 5 ]] || die "$helm_bin template $ref did not render the five policies"
+    echo "$helm_bin ($("$helm_bin" version --template '{{.Version}}')): show values, show readme and template from $ref --version $version match the chart"
+  done
+  # A version that was never pushed must fail, or the checks above could pass on a stale cache.
+  if helm show values "$ref" --version 9.9.9 --plain-http >/dev/null 2>&1; then die "helm show values of a version never pushed succeeded"; fi
+  echo "helm show values --version 9.9.9 (never pushed) fails, as it should"
 fi
 
 step "done: nothing was published outside this run's throwaway registries"

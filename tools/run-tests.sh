@@ -37,6 +37,9 @@ npx nx run-many -t test --outputStyle=stream | tee -a "$results"
 step "chart tests (helm lint --strict, helm-unittest)"
 bash tools/test-chart.sh | tee -a "$results"
 
+step "release dry run (npm packages through a local Verdaccio, the chart through a local OCI registry)"
+bash tools/release-dry-run.sh
+
 step "end-to-end (kube-apiserver + etcd on 127.0.0.1; builds them first, see docs/e2e.md)"
 npm run -s test:e2e | tee -a "$results"
 

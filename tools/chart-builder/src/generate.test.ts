@@ -8,7 +8,8 @@ import { compareTree, writeTree } from './write-tree.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const render = () => renderProject(createTemplateRenderer(loadTemplateSources()));
+const changelog = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
+const render = () => renderProject(createTemplateRenderer(loadTemplateSources()), undefined, changelog);
 
 describe('renderProject', () => {
   it('renders byte-identical output on every run', () => {

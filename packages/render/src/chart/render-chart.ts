@@ -13,7 +13,8 @@ import {
 } from '@k8s-security-pro/core';
 import { banner } from '../banner.js';
 import type { RenderTemplate } from '../handlebars-env.js';
-import { chartDefaultValues, chartValuesJsonSchema } from './chart-values.js';
+import { changesForVersion } from './changelog.js';
+import { chartDefaultValues, chartTestsSchema, chartValuesJsonSchema } from './chart-values.js';
 import { chartParameters, formatDefault } from './parameters.js';
 import { renderDefaultValues, renderEnvironmentValues } from './values-files.js';
 
@@ -46,14 +47,16 @@ function helmVerificationSteps() {
   }));
 }
 
-export function renderChart(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS): Map<string, string> {
+export function renderChart(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS, changelog?: string): Map<string, string> {
   const files = new Map<string, string>();
   const add = (path: string, content: string) => files.set(`${CHART_DIR}/${path}`, content);
   const defaults = resolveNamespaceIsolationOptions({});
   const schema = chartValuesJsonSchema();
   const parameters = chartParameters(schema as never);
 
-  add('Chart.yaml', render('chart/Chart.yaml.hbs', { banner: banner('yaml'), summary: NAMESPACE_ISOLATION.summary, version: CHART_VERSION }));
+  const changes = changelog === undefined ? undefined : indent(toYaml(changesForVersion(changelog, CHART_VERSION)), 4);
+  const testImage = chartTestsSchema.parse({}).image;
+  add('Chart.yaml', render('chart/Chart.yaml.hbs', { banner: banner('yaml'), summary: NAMESPACE_ISOLATION.summary, version: CHART_VERSION, changes, testImage }));
   add('.helmignore', render('chart/helmignore.hbs', { banner: banner('yaml') }));
   add('values.yaml', renderDefaultValues(chartDefaultValues(), parameters));
   for (const environment of environments) add(`values-${environment.name}.yaml`, renderEnvironmentValues(environment));
