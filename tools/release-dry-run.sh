@@ -7,7 +7,9 @@
 #      `tsc --strict` under moduleResolution nodenext and bundler.
 #   2. OCI: packages the chart, pushes it to a local CNCF distribution registry (`registry`,
 #      pinned in tools/toolchain.env) and reads it back with Helm 3 and Helm 4 (show values, show
-#      readme, template), compared with the files in charts/k8s-security.
+#      readme, template), compared with the files in charts/k8s-security; then
+#      packages/e2e/src/helm-oci.e2e.ts installs, upgrades, rolls back and uninstalls it from such
+#      a registry with both into a kube-apiserver on 127.0.0.1 (Helm 4 by server-side apply).
 # Nothing is published anywhere else; both registries and their storage are gone afterwards.
 #
 # Usage: tools/release-dry-run.sh [--npm-only | --oci-only]
@@ -248,6 +250,13 @@ YAML
   # A version that was never pushed must fail, or the checks above could pass on a stale cache.
   if helm show values "$ref" --version 9.9.9 --plain-http >/dev/null 2>&1; then die "helm show values of a version never pushed succeeded"; fi
   echo "helm show values --version 9.9.9 (never pushed) fails, as it should"
+  kill "$registry_pid" && wait "$registry_pid" 2>/dev/null || true
+  registry_pid=""
+
+  step "OCI: helm install, upgrade, rollback, uninstall from a local registry with Helm 3 and Helm 4 (packages/e2e/src/helm-oci.e2e.ts)"
+  bash tools/install-control-plane.sh
+  npx nx run e2e:build --outputStyle=stream >"$work/build-e2e.log" 2>&1 || { cat "$work/build-e2e.log" >&2; die "building packages/e2e failed"; }
+  (cd packages/e2e && npx vitest run --config vitest.release.config.ts)
 fi
 
 step "done: nothing was published outside this run's throwaway registries"

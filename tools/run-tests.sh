@@ -37,11 +37,11 @@ npx nx run-many -t test --outputStyle=stream | tee -a "$results"
 step "chart tests (helm lint --strict, helm-unittest)"
 bash tools/test-chart.sh | tee -a "$results"
 
-step "release dry run (npm packages through a local Verdaccio, the chart through a local OCI registry)"
-bash tools/release-dry-run.sh
-
 step "end-to-end (kube-apiserver + etcd on 127.0.0.1; builds them first, see docs/e2e.md)"
 npm run -s test:e2e | tee -a "$results"
+
+step "release dry run (npm packages through a local Verdaccio, the chart through a local OCI registry, Helm 3 and 4)"
+bash tools/release-dry-run.sh | tee -a "$results"
 
 # vitest prints "Tests  N passed | K skipped (T)" per project, test-chart.sh "helm-unittest: N passed, M failed".
 # A failed suite has already stopped the run (set -e, pipefail), so what is left to count is passes and skips.
