@@ -231,17 +231,18 @@ YAML
     sleep 0.5
   done
   curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null || die "the OCI registry did not answer on 127.0.0.1:$port within 60 s"
-  echo "registry $DISTRIBUTION_VERSION on 127.0.0.1:$port (pid $registry_pid)"
+  echo "$(registry --version | awk '{ print $NF }') registry on 127.0.0.1:$port (pid $registry_pid)"
 
   ref="oci://127.0.0.1:$port/charts/k8s-security"
   helm push "$tarball" "oci://127.0.0.1:$port/charts" --plain-http 2>&1 | sed 's/^/helm push: /'
   for helm_bin in helm helm4; do
     "$helm_bin" show values "$ref" --version "$version" --plain-http >"$work/show-values.yaml" 2>"$work/show.log" \
       || { cat "$work/show.log" >&2; die "$helm_bin show values $ref failed"; }
-    diff -u "$chart/values.yaml" "$work/show-values.yaml" >&2 || die "$helm_bin show values from the registry differs from $chart/values.yaml"
+    # helm show ends its output with one extra newline; $(...) drops trailing newlines on both sides.
+    diff -u <(printf '%s\n' "$(cat "$chart/values.yaml")") <(printf '%s\n' "$(cat "$work/show-values.yaml")") >&2 || die "$helm_bin show values from the registry differs from $chart/values.yaml"
     "$helm_bin" show readme "$ref" --version "$version" --plain-http >"$work/show-readme.md" 2>"$work/show.log" \
       || { cat "$work/show.log" >&2; die "$helm_bin show readme $ref failed"; }
-    diff -u "$chart/README.md" "$work/show-readme.md" >&2 || die "$helm_bin show readme from the registry differs from $chart/README.md"
+    diff -u <(printf '%s\n' "$(cat "$chart/README.md")") <(printf '%s\n' "$(cat "$work/show-readme.md")") >&2 || die "$helm_bin show readme from the registry differs from $chart/README.md"
     "$helm_bin" template k8s-security "$ref" --version "$version" --plain-http -n payments >"$work/template.yaml" 2>"$work/show.log" \
       || { cat "$work/show.log" >&2; die "$helm_bin template $ref failed"; }
     [[ $(grep -c '^kind: NetworkPolicy' "$work/template.yaml") -eq 5 ]] || die "$helm_bin template $ref did not render the five policies"

@@ -55,9 +55,10 @@ describe.each([
 
   it(`shows the chart's values and README from the registry`, async () => {
     const values = await clusters[helm].helmOk(['show', 'values', ...oci()]);
-    expect(values.stdout).toBe(readFileSync(join(REPO_ROOT, CHART, 'values.yaml'), 'utf8'));
+    // helm show ends its output with one extra newline.
+    expect(values.stdout.trimEnd()).toBe(readFileSync(join(REPO_ROOT, CHART, 'values.yaml'), 'utf8').trimEnd());
     const readme = await clusters[helm].helmOk(['show', 'readme', ...oci()]);
-    expect(readme.stdout).toBe(readFileSync(join(REPO_ROOT, CHART, 'README.md'), 'utf8'));
+    expect(readme.stdout.trimEnd()).toBe(readFileSync(join(REPO_ROOT, CHART, 'README.md'), 'utf8').trimEnd());
   });
 
   it('refuses a version that was never pushed', async () => {
