@@ -1,12 +1,10 @@
-import { readFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
+import { fakeKubeconfig, startRecordedApiServer, type FakeApiServer } from '../live/test-support/fake-api-server.js';
 import { officialSarifSchemaProblems, sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
 
 async function run(args: string[], cwd: string) {
@@ -16,67 +14,8 @@ async function run(args: string[], cwd: string) {
   return { code, stdout, stderr };
 }
 
-const FIXTURES = fileURLToPath(new URL('./audit-fixtures/', import.meta.url));
-const RECORDED: Record<string, string> = {
-  '/api/v1/namespaces': 'namespaces.json',
-  '/api/v1/pods': 'pods.json',
-  '/apis/networking.k8s.io/v1/networkpolicies': 'networkpolicies.json',
-};
-/** Pages the fake server returns, whatever limit the client asks for: exercises `continue`. */
-const PAGE = 2;
-const TOKEN = 'audit-token';
-
-/** A stand-in API server on 127.0.0.1 that answers the three list calls from recorded responses. */
-function startFakeApiServer(requests: string[]): Promise<Server> {
-  const server = createServer((request: IncomingMessage, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    requests.push(`${request.method} ${url.pathname}${url.searchParams.has('continue') ? ` continue=${url.searchParams.get('continue')}` : ''}`);
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.headers.authorization !== `Bearer ${TOKEN}`) {
-      return send(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-    }
-    const fixture = RECORDED[url.pathname];
-    if (request.method !== 'GET' || !fixture) return send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'not found', code: 404 });
-    const list = JSON.parse(readFileSync(`${FIXTURES}${fixture}`, 'utf8')) as { items: unknown[]; metadata: Record<string, unknown> };
-    const start = Number(url.searchParams.get('continue') ?? '0');
-    const items = list.items.slice(start, start + PAGE);
-    const next = start + PAGE < list.items.length ? String(start + PAGE) : undefined;
-    return send(200, { ...list, items, metadata: { ...list.metadata, ...(next ? { continue: next } : {}) } });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function kubeconfig(server: string): string {
-  return `apiVersion: v1
-kind: Config
-clusters:
-  - name: fake
-    cluster:
-      server: ${server}
-      # client-node speaks plain HTTP only with this set; the fake server has no TLS.
-      insecure-skip-tls-verify: true
-users:
-  - name: auditor
-    user:
-      token: ${TOKEN}
-  - name: stranger
-    user:
-      token: wrong
-contexts:
-  - name: fake
-    context: { cluster: fake, user: auditor }
-  - name: denied
-    context: { cluster: fake, user: stranger }
-current-context: fake
-`;
-}
-
 let dir: string;
-let server: Server;
-const requests: string[] = [];
+let server: FakeApiServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'k8s-security-audit-'));
@@ -92,13 +31,12 @@ beforeAll(async () => {
     path.join(dir, 'bad-cidr.yaml'),
     toYamlStream([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'legacy' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1' } }] }] } }]),
   );
-  server = await startFakeApiServer(requests);
-  const { port } = server.address() as AddressInfo;
-  writeFileSync(path.join(dir, 'kubeconfig.yaml'), kubeconfig(`http://127.0.0.1:${port}`));
-  writeFileSync(path.join(dir, 'kubeconfig-down.yaml'), kubeconfig('http://127.0.0.1:1'));
+  server = await startRecordedApiServer();
+  writeFileSync(path.join(dir, 'kubeconfig.yaml'), fakeKubeconfig(server.url));
+  writeFileSync(path.join(dir, 'kubeconfig-down.yaml'), fakeKubeconfig('http://127.0.0.1:1'));
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 describe('k8s-security audit PATH...', () => {
   it('passes the generated policy set of every environment with exit code 0', async () => {
@@ -157,12 +95,12 @@ describe('k8s-security audit PATH...', () => {
 
 describe('k8s-security audit --kubeconfig', () => {
   it('lists namespaces, pods and policies read-only, page by page, and audits the cluster', async () => {
-    requests.length = 0;
+    server.requests.length = 0;
     const { code, stdout, stderr } = await run(['audit', '--kubeconfig', 'kubeconfig.yaml', '--output', 'json'], dir);
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
-    expect(requests).toContain('GET /api/v1/pods continue=4');
+    expect(server.requests.every((request) => request.startsWith('GET '))).toBe(true);
+    expect(server.requests).toContain('GET /api/v1/pods continue=4');
     const report = JSON.parse(stdout);
     expect(report.subjects).toEqual(['default', 'ingress-nginx', 'legacy', 'monitoring', 'production']);
     const production = report.results.filter((r: { subject: string }) => r.subject === 'production');
@@ -189,10 +127,10 @@ describe('k8s-security audit --kubeconfig', () => {
   const errorCases: [string, string[], RegExp][] = [
     ['no input', ['audit'], /audit needs files or a cluster/],
     ['files and a cluster together', ['audit', 'generated', '--kubeconfig', 'kubeconfig.yaml'], /either files or a cluster/],
-    ['--context without --kubeconfig', ['audit', 'generated', '--context', 'fake'], /--context needs --kubeconfig/],
+    ['files and --context together', ['audit', 'generated', '--context', 'fake'], /audit reads either files or a cluster/],
     ['a missing kubeconfig', ['audit', '--kubeconfig', 'nope.yaml'], /cannot read kubeconfig nope\.yaml: no such file/],
     ['an unknown context', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'prod'], /--context "prod" is not in kubeconfig\.yaml: it has fake, denied/],
-    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(audit needs list/],
+    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(needs list on namespaces/],
     ['an unreachable server', ['audit', '--kubeconfig', 'kubeconfig-down.yaml'], /cannot list namespaces from http:\/\/127\.0\.0\.1:1: /],
     ['a policy the analyzer cannot read', ['audit', 'bad-cidr.yaml'], /NetworkPolicy legacy\/x: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: .*did you mean "10\.0\.0\.1\/32"/],
     ['an unknown format', ['audit', 'generated', '--output', 'html'], /--output "html" is not a format/],
