@@ -45,6 +45,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
+# Waits up to 60 s for URL to answer while the server started as $registry_pid runs.
+wait_until_answers() { # url name log
+  for _ in $(seq 1 120); do
+    curl -fsS "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$registry_pid" 2>/dev/null || { cat "$3" >&2; die "$2 exited before it answered"; }
+    sleep 0.5
+  done
+  die "$2 did not answer on $1 within 60 s"
+}
+
 free_port() { node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 if $run_npm; then
@@ -90,12 +100,7 @@ log: { type: stdout, format: pretty, level: warn }
 YAML
   node_modules/.bin/verdaccio --config "$work/verdaccio/config.yaml" --listen "127.0.0.1:$port" >"$work/verdaccio.log" 2>&1 &
   registry_pid=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "${npm_registry}-/ping" >/dev/null 2>&1 && break
-    kill -0 "$registry_pid" 2>/dev/null || { cat "$work/verdaccio.log" >&2; die "Verdaccio exited before it answered"; }
-    sleep 0.5
-  done
-  curl -fsS "${npm_registry}-/ping" >/dev/null || die "Verdaccio did not answer on $npm_registry within 60 s"
+  wait_until_answers "${npm_registry}-/ping" Verdaccio "$work/verdaccio.log"
   echo "Verdaccio $(node -p 'require("verdaccio/package.json").version') on $npm_registry (pid $registry_pid)"
 
   # A throwaway user: Verdaccio answers with a token for the publish.
@@ -225,12 +230,7 @@ http:
 YAML
   OTEL_TRACES_EXPORTER=none registry serve "$work/oci/config.yml" >"$work/oci.log" 2>&1 &
   registry_pid=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
-    kill -0 "$registry_pid" 2>/dev/null || { cat "$work/oci.log" >&2; die "the OCI registry exited before it answered"; }
-    sleep 0.5
-  done
-  curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null || die "the OCI registry did not answer on 127.0.0.1:$port within 60 s"
+  wait_until_answers "http://127.0.0.1:$port/v2/" "the OCI registry" "$work/oci.log"
   echo "$(registry --version | awk '{ print $NF }') registry on 127.0.0.1:$port (pid $registry_pid)"
 
   ref="oci://127.0.0.1:$port/charts/k8s-security"
