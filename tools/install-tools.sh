@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the pinned Kubernetes toolchain (tools/toolchain.env) from the Go module proxy into
 # .tools/. Idempotent: a tool whose pinned version is already built is left alone, so a warm
-# run only checks stamps and needs no Go. Usage: tools/install-tools.sh [--print-env]
+# run only checks stamps and needs no Go. Usage: tools/install-tools.sh [--print-env | TOOL...]
 set -euo pipefail
 
 log_tag=install-tools
@@ -36,6 +36,21 @@ install_helm() {
   done
   GOBIN="$bin_dir" go install -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   stamp helm "$want"
+}
+
+# Helm 4 needs no Kubernetes-version ldflags: it reads them from its client-go at build time.
+install_helm4() {
+  local want="helm4 $HELM4_VERSION"
+  is_current "$bin_dir/helm4" helm4 "$want" && return
+  need_go
+  log "building helm4 $HELM4_VERSION"
+  local out
+  out=$(mktemp -d)
+  GOBIN="$out" go install -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION -X helm.sh/helm/v4/internal/version.gitTreeState=clean" \
+    "helm.sh/helm/v4/cmd/helm@$HELM4_VERSION" || { rm -rf "$out"; die "building helm4 $HELM4_VERSION failed"; }
+  mv "$out/helm" "$bin_dir/helm4"
+  rm -rf "$out"
+  stamp helm4 "$want"
 }
 
 # Builds PACKAGE of MODULE@VERSION inside a copy of the module, to OUTPUT. Used where `go install
@@ -91,8 +106,28 @@ install_go_tool() { # name version package
   stamp "$name" "$want"
 }
 
-install_helm
-install_helm_unittest
-install_go_tool kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5
-install_netpolicy
+install_registry() {
+  local want="registry $DISTRIBUTION_VERSION"
+  is_current "$bin_dir/registry" registry "$want" && return
+  need_go
+  log "building registry (CNCF distribution) $DISTRIBUTION_VERSION"
+  GOBIN="$bin_dir" go install -ldflags "-s -w -X github.com/distribution/distribution/v3/version.version=$DISTRIBUTION_VERSION" \
+    "github.com/distribution/distribution/v3/cmd/registry@$DISTRIBUTION_VERSION"
+  stamp registry "$want"
+}
+
+# With names (helm, helm4, helm-unittest, kustomize, netpolicy, registry) only those are built.
+wanted=("$@")
+[[ ${#wanted[@]} -gt 0 ]] || wanted=(helm helm4 helm-unittest kustomize netpolicy registry)
+for tool in "${wanted[@]}"; do
+  case $tool in
+    helm) install_helm ;;
+    helm4) install_helm4 ;;
+    helm-unittest) install_helm_unittest ;;
+    kustomize) install_go_tool kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 ;;
+    netpolicy) install_netpolicy ;;
+    registry) install_registry ;;
+    *) die "unknown tool '$tool'. Known: helm helm4 helm-unittest kustomize netpolicy registry" ;;
+  esac
+done
 log "toolchain ready in $bin_dir"

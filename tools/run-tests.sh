@@ -48,6 +48,9 @@ npm run -s test:e2e | tee -a "$results"
 #   step "dataplane (kube-router enforcing the policies on network namespaces; see docs/dataplane.md)"
 #   npm run -s test:dataplane | tee -a "$results"
 
+step "release dry run (npm packages through a local Verdaccio, the chart through a local OCI registry, Helm 3 and 4)"
+bash tools/release-dry-run.sh | tee -a "$results"
+
 # vitest prints "Tests  N passed | K skipped (T)" per project, test-chart.sh "helm-unittest: N passed, M failed".
 # A failed suite has already stopped the run (set -e, pipefail), so what is left to count is passes and skips.
 count() { sed 's/\x1b\[[0-9;]*m//g' "$results" | grep -E '^(.*: +)?Tests +|^helm-unittest: ' | grep -oE "[0-9]+ $1" | awk '{ total += $1 } END { print total + 0 }'; }

@@ -256,7 +256,7 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{- $g := include "k8s-security.guardrailData" . | fromYaml }}
 {{- $m := $g.messages }}
 {{- $v := .Values }}
-{{- $targets := $v.targetNamespaces | default list }}
+{{- $targets := include "k8s-security.targetNamespaces" . | fromYamlArray }}
 {{- $clusterCidrs := $v.clusterCidrs | default list }}
 {{- $controller := $v.allowIngressController }}
 {{- $monitoring := $v.allowMonitoring }}

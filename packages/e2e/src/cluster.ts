@@ -25,10 +25,15 @@ export interface StoredNetworkPolicy {
 
 export class Cluster {
   readonly kubectlBin = toolPath('kubectl');
-  readonly helmBin = toolPath('helm');
+  readonly helmBin: string;
   private readonly env: Record<string, string>;
 
-  constructor(readonly endpoints: ControlPlaneEndpoints) {
+  /** `helm` is the pinned binary's name in .tools/bin: `helm` (Helm 3) or `helm4`. */
+  constructor(
+    readonly endpoints: ControlPlaneEndpoints,
+    helm: 'helm' | 'helm4' = 'helm',
+  ) {
+    this.helmBin = toolPath(helm);
     const state = join(endpoints.dataDir, 'client-state');
     for (const sub of ['kube-cache', 'helm-cache', 'helm-config', 'helm-data']) mkdirSync(join(state, sub), { recursive: true });
     this.env = {

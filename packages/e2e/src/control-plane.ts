@@ -41,7 +41,7 @@ export interface ControlPlaneOptions {
 }
 
 /** Asks the kernel for `count` distinct free TCP ports on 127.0.0.1. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => {
       const server = createServer();

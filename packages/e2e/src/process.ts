@@ -21,6 +21,8 @@ const BUILT_BY: Record<string, string> = {
   kubectl: 'bash tools/install-control-plane.sh',
   etcd: 'bash tools/install-control-plane.sh',
   helm: 'bash tools/install-tools.sh',
+  helm4: 'bash tools/install-tools.sh helm4',
+  registry: 'bash tools/install-tools.sh registry',
   kustomize: 'bash tools/install-tools.sh',
   'kube-router': 'bash tools/install-dataplane.sh',
 };

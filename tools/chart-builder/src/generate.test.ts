@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_ROOTS, HAND_WRITTEN, renderProject } from './generate.js';
-import { createTemplateRenderer } from './handlebars-env.js';
-import { loadTemplateSources } from './templates-folder.js';
+import { fileURLToPath } from 'node:url';
+import { createTemplateRenderer, GENERATED_ROOTS, HAND_WRITTEN, loadTemplateSources, renderProject } from '@k8s-security-pro/render';
 import { compareTree, writeTree } from './write-tree.js';
-import { REPO_ROOT } from './test-support/tools.js';
 
-const render = () => renderProject(createTemplateRenderer(loadTemplateSources()));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const changelog = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
+const render = () => renderProject(createTemplateRenderer(loadTemplateSources()), undefined, changelog);
 
 describe('renderProject', () => {
   it('renders byte-identical output on every run', () => {

@@ -2,17 +2,23 @@
  * `npm run generate` regenerates every generated file; `npm run generate -- --check` changes
  * nothing and fails, listing each file, when the tree differs from what the model renders.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATED_ROOTS, HAND_WRITTEN, renderProject } from './generate.js';
-import { createTemplateRenderer } from './handlebars-env.js';
-import { loadTemplateSources } from './templates-folder.js';
+import { createTemplateRenderer, GENERATED_ROOTS, HAND_WRITTEN, loadTemplateSources, REGENERATE_COMMAND, renderProject } from '@k8s-security-pro/render';
 import { compareTree, writeTree } from './write-tree.js';
-import { REGENERATE_COMMAND } from './banner.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const check = process.argv.includes('--check');
 
-const files = renderProject(createTemplateRenderer(loadTemplateSources()));
+const changelog = readFileSync(join(repoRoot, 'CHANGELOG.md'), 'utf8');
+let files: Map<string, string>;
+try {
+  files = renderProject(createTemplateRenderer(loadTemplateSources()), undefined, changelog);
+} catch (error) {
+  process.stderr.write(`generate: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 if (check) {
   const differences = compareTree(repoRoot, files, GENERATED_ROOTS, HAND_WRITTEN);
   if (differences.length > 0) {

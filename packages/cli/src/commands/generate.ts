@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
-import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/chart-builder';
+import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/render';
 import { parseDocument } from 'yaml';
 import { UsageError, type CommandIo } from '../io.js';
 

@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderEnvironmentValues } from './chart/values-files.js';
 import { renderKustomizeBase, renderKustomizeOverlay } from './kustomize/render-kustomize.js';
 import { renderManifests } from './manifests/render-manifests.js';
-import { compareRoutes, networkPoliciesIn, normalisePolicies } from './test-support/normalise.js';
+import { CHART_VERSION } from './chart/render-chart.js';
+import { compareRoutes, networkPoliciesIn, normalisePolicies, withProjectLabels } from './test-support/normalise.js';
 import { runTool } from './test-support/tools.js';
 
 const CONFIG = {
@@ -64,7 +65,8 @@ describe.each(environments.map((environment) => [environment.name, environment] 
 
   it('installs through the Helm chart with its values file exactly what the core renders', () => {
     const rendered = runTool('helm', ['template', 'k8s-security', 'charts/k8s-security', '-f', join(outDir, `values-${name}.yaml`)]);
-    expect(compareRoutes('the core', core, 'helm template', normalisePolicies(networkPoliciesIn(rendered)))).toBeUndefined();
+    const helmPolicies = withProjectLabels(networkPoliciesIn(rendered), 'k8s-security', `k8s-security-${CHART_VERSION}`);
+    expect(compareRoutes('the core', core, 'helm template', normalisePolicies(helmPolicies))).toBeUndefined();
   });
 
   it('installs through its plain manifest exactly what the core renders', () => {

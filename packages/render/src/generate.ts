@@ -15,10 +15,18 @@ export const GENERATED_ROOTS: readonly string[] = [CHART_DIR, KUSTOMIZE_DIR, MAN
 /** Hand-written files inside generated roots, left alone. */
 export const HAND_WRITTEN: readonly string[] = [`${CHART_DIR}/tests/`];
 
-export function renderProject(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS): Map<string, string> {
+/**
+ * Renders every generated file. `changelog` (CHANGELOG.md's text) gives the chart its
+ * `artifacthub.io/changes`; the build script always passes it.
+ */
+export function renderProject(
+  render: RenderTemplate,
+  environments: readonly EnvironmentDefinition[] = ENVIRONMENTS,
+  changelog?: string,
+): Map<string, string> {
   const files = new Map<string, string>();
   const merge = (part: Map<string, string>) => part.forEach((content, path) => files.set(path, content));
-  merge(renderChart(render, environments));
+  merge(renderChart(render, environments, changelog));
   merge(renderKustomizeBase());
   for (const environment of environments) {
     merge(renderKustomizeOverlay(environment));

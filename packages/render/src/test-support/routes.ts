@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS, namespaceIsolation, resolveNamespaceIsolationOptions } from '@k8s-security-pro/core';
-import { networkPoliciesIn } from './normalise.js';
+import { CHART_VERSION } from '../chart/render-chart.js';
+import { networkPoliciesIn, withProjectLabels } from './normalise.js';
 import { REPO_ROOT, runTool } from './tools.js';
 
 export interface Route {
@@ -24,7 +25,7 @@ export function routesFor(envName: string): Route[] {
   const plain = readFileSync(join(REPO_ROOT, `manifests/14_namespace_isolation-${envName}.yaml`), 'utf8');
   return [
     { name: 'namespaceIsolation() from the core', policies: namespaceIsolation(environment.values) as never },
-    { name: `helm template -f values-${envName}.yaml`, policies: networkPoliciesIn(helm) },
+    { name: `helm template -f values-${envName}.yaml`, policies: withProjectLabels(networkPoliciesIn(helm), 'k8s-security', `k8s-security-${CHART_VERSION}`) },
     { name: `kustomize build overlays/${envName}`, policies: networkPoliciesIn(kustomize) },
     { name: `manifests/14_namespace_isolation-${envName}.yaml`, policies: networkPoliciesIn(plain) },
   ];

@@ -21,12 +21,19 @@ export function renderDefaultValues(values: Record<string, unknown>, parameters:
       const parameter = byPath.get(path);
       if (!parameter) continue;
       const tag = parameter.section ? '@section' : '@param';
-      const comment = ` ${tag} ${parameter.section ? parameter.description : `${path} ${parameter.description}`}`;
+      const comment = ` ${tag} ${parameter.section ? parameter.description : `${path}${readmeGeneratorModifier(parameter.defaultValue)} ${parameter.description}`}`;
       if (isScalar(pair.key)) pair.key.commentBefore = `#${comment}`;
       if (parameter.section && isMap(pair.value)) annotate(pair.value, path);
     }
   };
-  if (isMap(document.contents)) annotate(document.contents, '');
+  if (isMap(document.contents)) {
+    annotate(document.contents, '');
+    const first = (document.contents.items as Pair[])[0];
+    // readme-generator-for-helm leaves parameters before the first @section out of its table.
+    if (first && isScalar(first.key) && !byPath.get(String(first.key.value))?.section) {
+      first.key.commentBefore = `# @section Release and target namespaces\n${first.key.commentBefore ?? ''}`;
+    }
+  }
   const header = [
     banner('yaml'),
     '# Defaults of the k8s-security chart: the production set of template #14, Namespace Isolation.',
@@ -34,6 +41,16 @@ export function renderDefaultValues(values: Record<string, unknown>, parameters:
     '',
   ].join('\n');
   return `${header}${spaceTopLevelKeys(document.toString(YAML_OPTIONS))}`;
+}
+
+/**
+ * bitnami's readme-generator-for-helm wants metadata for every leaf of a non-empty map or list
+ * default unless the `@param` carries a type modifier; a selector or a port list is one value.
+ */
+function readmeGeneratorModifier(defaultValue: unknown): string {
+  if (Array.isArray(defaultValue)) return defaultValue.length > 0 ? ' [array]' : '';
+  if (isPlainMap(defaultValue)) return Object.keys(defaultValue).length > 0 ? ' [object]' : '';
+  return '';
 }
 
 /** A blank line before each top-level comment block, for reading. */
@@ -82,7 +99,9 @@ export function renderEnvironmentValues(environment: EnvironmentDefinition): str
     `# Install: helm install k8s-security ./charts/k8s-security -f charts/k8s-security/values-${environment.name}.yaml`,
     '',
   ];
-  const values = helmValuesForEnvironment(environment.values, resolveNamespaceIsolationOptions({}), valuesReplacedWhole());
+  // targetNamespaces is always written: the chart's default is the release namespace, not the core's.
+  const targets = { targetNamespaces: resolveNamespaceIsolationOptions(environment.values).targetNamespaces };
+  const values = helmValuesForEnvironment({ ...targets, ...environment.values }, resolveNamespaceIsolationOptions({}), valuesReplacedWhole());
   const document = new Document(values, { aliasDuplicateObjects: false });
   return `${lines.join('\n')}${document.toString(YAML_OPTIONS)}`;
 }

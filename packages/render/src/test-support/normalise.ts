@@ -17,6 +17,24 @@ export function networkPoliciesIn(yamlText: string): Record<string, unknown>[] {
     .filter((object): object is Record<string, unknown> => object?.kind === 'NetworkPolicy');
 }
 
+/**
+ * The Helm route adds Helm's standard labels and names Helm as the manager; the other routes
+ * keep the project's. Checks those labels on every policy, then puts the project's back, so the
+ * routes compare on everything else. Throws naming the policy when a Helm label is off.
+ */
+export function withProjectLabels(policies: readonly Record<string, unknown>[], release: string, chartLabel: string): Record<string, unknown>[] {
+  return policies.map((policy) => {
+    const metadata = policy.metadata as { name: string; labels?: Record<string, string> };
+    const { 'helm.sh/chart': chart, 'app.kubernetes.io/instance': instance, ...labels } = metadata.labels ?? {};
+    const wanted = { chart: chartLabel, instance: release, managedBy: 'Helm' };
+    const found = { chart, instance, managedBy: labels['app.kubernetes.io/managed-by'] };
+    if (JSON.stringify(found) !== JSON.stringify(wanted)) {
+      throw new Error(`${metadata.name}: Helm labels ${JSON.stringify(found)}, expected ${JSON.stringify(wanted)}`);
+    }
+    return { ...policy, metadata: { ...metadata, labels: { ...labels, 'app.kubernetes.io/managed-by': 'k8s-security-pro' } } };
+  });
+}
+
 export function normalisePolicies(objects: readonly unknown[]): NormalisedPolicy[] {
   return objects
     .map((object) => withServerDefaults(sortKeys(JSON.parse(JSON.stringify(object)) as Json)))

@@ -1,4 +1,4 @@
-/** @k8s-security-pro/chart-builder: renders the core model into the chart, Kustomize, manifests and docs. */
+/** @k8s-security-pro/render: renders the core model into the chart, Kustomize, manifests and docs. */
 export { banner, JSON_BANNER, REGENERATE_COMMAND, type CommentSyntax } from './banner.js';
 export { createTemplateRenderer, type RenderTemplate, type TemplateSources } from './handlebars-env.js';
 export { loadTemplateSources, TEMPLATES_DIR } from './templates-folder.js';
@@ -11,4 +11,3 @@ export { jsonPatchDiff, deepEqual, type JsonPatchOperation } from './kustomize/j
 export { MANIFESTS_DIR, manifestFileNames, renderManifests } from './manifests/render-manifests.js';
 export { DOCS_DIR, renderTemplateDocs } from './docs/render-docs.js';
 export { GENERATED_ROOTS, HAND_WRITTEN, renderProject } from './generate.js';
-export { compareTree, writeTree, type TreeDifference } from './write-tree.js';

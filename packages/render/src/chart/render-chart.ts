@@ -8,18 +8,26 @@ import {
   namespaceIsolationPolicy,
   resolveNamespaceIsolationOptions,
   sortedRecord,
+  SYSTEM_NAMESPACES,
   toYaml,
   type EnvironmentDefinition,
 } from '@k8s-security-pro/core';
 import { banner } from '../banner.js';
 import type { RenderTemplate } from '../handlebars-env.js';
-import { chartDefaultValues, chartValuesJsonSchema } from './chart-values.js';
+import { changesForVersion } from './changelog.js';
+import { chartDefaultValues, chartTestsSchema, chartValuesJsonSchema } from './chart-values.js';
 import { guardrailData } from './guardrail-data.js';
 import { chartParameters, formatDefault } from './parameters.js';
 import { renderDefaultValues, renderEnvironmentValues } from './values-files.js';
 
 export const CHART_DIR = 'charts/k8s-security';
 export const CHART_VERSION = '0.1.0';
+
+/** The core's labels without the two the Helm route sets itself (name from nameOverride, managed-by Helm). */
+function helmOwnLabels(): Record<string, string> {
+  const { 'app.kubernetes.io/name': _name, 'app.kubernetes.io/managed-by': _managedBy, ...rest } = NAMESPACE_ISOLATION_LABELS;
+  return rest;
+}
 
 /** Indents every line of `text` by `spaces`. */
 function indent(text: string, spaces: number): string {
@@ -41,14 +49,16 @@ function helmVerificationSteps() {
   }));
 }
 
-export function renderChart(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS): Map<string, string> {
+export function renderChart(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS, changelog?: string): Map<string, string> {
   const files = new Map<string, string>();
   const add = (path: string, content: string) => files.set(`${CHART_DIR}/${path}`, content);
   const defaults = resolveNamespaceIsolationOptions({});
   const schema = chartValuesJsonSchema();
   const parameters = chartParameters(schema as never);
 
-  add('Chart.yaml', render('chart/Chart.yaml.hbs', { banner: banner('yaml'), summary: NAMESPACE_ISOLATION.summary, version: CHART_VERSION }));
+  const changes = changelog === undefined ? undefined : indent(toYaml(changesForVersion(changelog, CHART_VERSION)), 4);
+  const testImage = chartTestsSchema.parse({}).image;
+  add('Chart.yaml', render('chart/Chart.yaml.hbs', { banner: banner('yaml'), summary: NAMESPACE_ISOLATION.summary, version: CHART_VERSION, changes, testImage }));
   add('.helmignore', render('chart/helmignore.hbs', { banner: banner('yaml') }));
   add('values.yaml', renderDefaultValues(chartDefaultValues(), parameters));
   for (const environment of environments) add(`values-${environment.name}.yaml`, renderEnvironmentValues(environment));
@@ -56,7 +66,11 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
 
   add(
     'templates/_helpers.tpl',
-    render('chart/templates/_helpers.tpl.hbs', { banner: banner('helm'), labels: toYaml(sortedRecord(NAMESPACE_ISOLATION_LABELS)).trimEnd() }),
+    render('chart/templates/_helpers.tpl.hbs', {
+      banner: banner('helm'),
+      labels: toYaml(sortedRecord(helmOwnLabels())).trimEnd(),
+      systemNamespaces: SYSTEM_NAMESPACES.map((name) => JSON.stringify(name)).join(' '),
+    }),
   );
   for (const layer of NAMESPACE_ISOLATION_LAYERS) {
     // Annotations are the core's, taken from a policy it builds, so the routes cannot drift.

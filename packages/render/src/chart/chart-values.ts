@@ -61,11 +61,26 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
     title: 'k8s-security chart values',
     ...Object.fromEntries(Object.entries(core).filter(([key]) => key !== '$schema' && key !== 'title' && key !== 'properties')),
     properties: {
+      nameOverride: releaseNameOverride('Replaces the chart name in the app.kubernetes.io/name label and prefixes the policy names with "<release>-<nameOverride>". Empty: no prefix.'),
+      fullnameOverride: releaseNameOverride(
+        'Prefix of the policy names ("<fullnameOverride>-default-deny-ingress"), so two releases can isolate the same namespaces. Empty: the plain layer names, as on the other routes.',
+      ),
       ...properties,
+      targetNamespaces: {
+        ...(properties.targetNamespaces as Record<string, unknown>),
+        description: 'Namespaces that receive the isolation policy set. Empty: the release namespace (helm install -n NAMESPACE).',
+        minItems: 0,
+        default: [],
+      },
       tests,
       global: { type: 'object', description: "Helm's values shared with parent charts; not used by this chart." },
     },
   });
+}
+
+/** A name prefix: empty, or a DNS label that leaves room for the layer names. */
+function releaseNameOverride(description: string): Record<string, unknown> {
+  return { type: 'string', default: '', maxLength: 40, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', description };
 }
 
 /**
@@ -86,7 +101,10 @@ function requireMergedDefaults(node: Record<string, unknown>): Record<string, un
   };
 }
 
-/** The chart's full default values: every option at its default, plus the chart-only keys. */
+/**
+ * The chart's full default values: every option at its default, plus the chart-only keys.
+ * targetNamespaces is empty: the chart then isolates the release namespace.
+ */
 export function chartDefaultValues(): Record<string, unknown> {
-  return { ...resolveNamespaceIsolationOptions({}), tests: chartTestsSchema.parse({}) };
+  return { nameOverride: '', fullnameOverride: '', ...resolveNamespaceIsolationOptions({}), targetNamespaces: [], tests: chartTestsSchema.parse({}) };
 }
