@@ -126,3 +126,18 @@ export {
   type AuditResult,
   type NamespaceAudit,
 } from './audit/index.js';
+export {
+  COMPLIANCE_FRAMEWORKS,
+  FRAMEWORK_IDS,
+  complianceFramework,
+  controlTag,
+  controlTagsForCheck,
+  controlVerdicts,
+  type ComplianceFramework,
+  type ControlStatus,
+  type ControlVerdict,
+  type FrameworkControl,
+  type FrameworkId,
+  type NamespaceControlVerdict,
+  type SourceDocument,
+} from './compliance/index.js';
