@@ -6,6 +6,7 @@ import { formatReport } from '../report/format-report.js';
 import { failuresAtOrAbove, type Report, type ReportLocation } from '../report/report-model.js';
 import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
 import { readClusterObjects } from './audit-cluster.js';
+import { frameworkReport, parseFramework } from './audit-framework.js';
 import { readManifestInputs, type ManifestDocument } from './lint-input.js';
 
 export const AUDIT_USAGE = `Usage: k8s-security audit PATH... [options]
@@ -24,6 +25,9 @@ ${REPORT_OPTIONS_USAGE}
   --include NS       also audit NS (repeat or comma-separate); system
                      namespaces are left out unless included
   --exclude NS       leave NS out (repeat or comma-separate)
+  --framework NAME   group the verdicts by the controls of pci-dss, soc2, hipaa,
+                     cis or mitre: one result per control and namespace, passed
+                     when every check mapped to the control passed
 
 Exit codes: 0 all checks at or above --fail-on pass, 1 one fails, 2 bad usage
 or input.`;
@@ -88,12 +92,14 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
       context: { type: 'string' },
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
+      framework: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   const format = parseReportFormat(values.output);
   const failOn = parseFailOn(values['fail-on']);
+  const framework = parseFramework(values.framework);
   if (values.kubeconfig !== undefined && positionals.length > 0) {
     throw new UsageError('audit reads either files or a cluster: give PATH... or --kubeconfig, not both');
   }
@@ -120,7 +126,7 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     if (error instanceof AnalyzerInputError) throw new UsageError(error.message);
     throw error;
   }
-  const report = auditReport(result, source, locations);
+  const report = framework ? frameworkReport(result, framework, source, locations) : auditReport(result, source, locations);
   io.stdout.write(formatReport(report, format));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

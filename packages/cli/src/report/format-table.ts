@@ -2,8 +2,9 @@
 import { describeFailureCounts, describeSubjects, type Report, type ReportResult } from './report-model.js';
 
 const STATUS_WIDTH = 8;
-const RULE_WIDTH = 7;
-const INDENT = ' '.repeat(STATUS_WIDTH + RULE_WIDTH);
+/** Rule ids are AUD001 or NP001; framework controls (`HIPAA 164.312(a)(1)`) widen the column. */
+const MIN_RULE_WIDTH = 7;
+const INDENT = ' '.repeat(STATUS_WIDTH + MIN_RULE_WIDTH);
 
 /** Breaks `text` into lines of at most `width` characters, splitting long words if needed. */
 export function wrapText(text: string, width: number): string[] {
@@ -33,11 +34,11 @@ function statusLabel(result: ReportResult): string {
   return result.status === 'pass' ? 'PASS' : result.severity.toUpperCase();
 }
 
-function resultLines(result: ReportResult, width: number): string[] {
+function resultLines(result: ReportResult, width: number, ruleWidth: number): string[] {
   const bodyWidth = width - INDENT.length;
   const head = [result.subject, result.path].filter((part) => part !== undefined && part !== '').join(' ');
-  const [first = '', ...rest] = wrapText(head, bodyWidth);
-  const lines = [`${statusLabel(result).padEnd(STATUS_WIDTH)}${result.ruleId.padEnd(RULE_WIDTH)}${first}`];
+  const [first = '', ...rest] = wrapText(head, width - STATUS_WIDTH - ruleWidth);
+  const lines = [`${statusLabel(result).padEnd(STATUS_WIDTH)}${result.ruleId.padEnd(ruleWidth)}${first}`];
   const body = [...rest, ...wrapText(result.message, bodyWidth)];
   if (result.policies && result.policies.length > 0) body.push(...wrapText(`policies: ${result.policies.join(', ')}`, bodyWidth));
   if (result.location) body.push(...wrapText(`at ${result.location.file}:${result.location.line}`, bodyWidth));
@@ -47,8 +48,10 @@ function resultLines(result: ReportResult, width: number): string[] {
 export function formatTable(report: Report, width = 80): string {
   const lines: string[] = [];
   if (report.results.length > 0) {
-    lines.push(`${'STATUS'.padEnd(STATUS_WIDTH)}${'RULE'.padEnd(RULE_WIDTH)}${report.command === 'lint' ? 'POLICY PATH' : 'NAMESPACE'}`);
-    for (const result of report.results) lines.push(...resultLines(result, width));
+    const ruleWidth = Math.max(MIN_RULE_WIDTH, ...report.results.map((result) => result.ruleId.length + 1));
+    const ruleHeader = report.framework ? 'CONTROL' : 'RULE';
+    lines.push(`${'STATUS'.padEnd(STATUS_WIDTH)}${ruleHeader.padEnd(ruleWidth)}${report.command === 'lint' ? 'POLICY PATH' : 'NAMESPACE'}`);
+    for (const result of report.results) lines.push(...resultLines(result, width, ruleWidth));
     lines.push('');
   }
   for (const note of report.notes) lines.push(...wrapText(`note: ${note}`, width));

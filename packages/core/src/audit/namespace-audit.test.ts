@@ -178,6 +178,6 @@ describe('auditNamespaces scope', () => {
     expect(controls['AUD001']).toEqual(['PCI-DSS 1.3.1', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'HIPAA 164.312(e)(1)', 'CIS 5.3.2', 'MITRE T1021', 'MITRE T1046']);
     expect(controls['AUD003']).toEqual([]);
     expect(controls['AUD004']).toEqual(['PCI-DSS 1.3.2', 'CIS 5.3.2']);
-    expect(controls['AUD005']).toEqual(['PCI-DSS 1.3.1', 'PCI-DSS 1.2.5', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'MITRE T1021', 'MITRE T1046']);
+    expect(controls['AUD005']).toEqual(['PCI-DSS 1.2.5', 'PCI-DSS 1.3.1', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'MITRE T1021', 'MITRE T1046']);
   });
 });

@@ -29,22 +29,6 @@ const PCI_DSS: ComplianceFramework = {
   idPatternDescription: 'a defined-approach requirement: principal requirement 1-12 and two or three dotted numbers, e.g. 1.3.1 or 3.5.1.1',
   controls: [
     {
-      id: '1.3.1',
-      title: 'Inbound traffic to the CDE is restricted to only traffic that is necessary; all other traffic is specifically denied.',
-      citation: 'Requirement 1.3 (network access to and from the cardholder data environment is restricted), 1.3.1',
-      contribution: 'Default-deny ingress on every pod of the CDE namespace; only the namespace itself, the ingress controller and Prometheus (on its metrics ports) are allowed in.',
-      notCovered: ['Deciding which namespaces form the CDE and which inbound flows are necessary (documented business need).', NODE_AND_CNI, 'Network security controls outside the cluster (cloud security groups, node firewalls).'],
-      checks: ['AUD001', 'AUD005'],
-    },
-    {
-      id: '1.3.2',
-      title: 'Outbound traffic from the CDE is restricted to only traffic that is necessary; all other traffic is specifically denied.',
-      citation: 'Requirement 1.3, 1.3.2',
-      contribution: 'Default-deny egress: pods of the CDE namespace reach only their own namespace and the cluster DNS pods (UDP and TCP 53), plus an explicit CIDR allow-list when configured.',
-      notCovered: ['Justifying each egress CIDR the operator adds.', 'Egress filtering by domain name or URL (NetworkPolicy works on IPs and ports).', NODE_AND_CNI],
-      checks: ['AUD002', 'AUD004'],
-    },
-    {
       id: '1.2.5',
       title: 'All services, protocols, and ports allowed are identified, approved, and have a defined business need.',
       citation: 'Requirement 1.2 (network security controls are configured and maintained), 1.2.5',
@@ -59,6 +43,22 @@ const PCI_DSS: ComplianceFramework = {
       contribution: 'Comparing two evidence bundles shows every policy, verdict and reachability change since the last review.',
       notCovered: ['Performing and recording the review itself, at least every six months.'],
       checks: [],
+    },
+    {
+      id: '1.3.1',
+      title: 'Inbound traffic to the CDE is restricted to only traffic that is necessary; all other traffic is specifically denied.',
+      citation: 'Requirement 1.3 (network access to and from the cardholder data environment is restricted), 1.3.1',
+      contribution: 'Default-deny ingress on every pod of the CDE namespace; only the namespace itself, the ingress controller and Prometheus (on its metrics ports) are allowed in.',
+      notCovered: ['Deciding which namespaces form the CDE and which inbound flows are necessary (documented business need).', NODE_AND_CNI, 'Network security controls outside the cluster (cloud security groups, node firewalls).'],
+      checks: ['AUD001', 'AUD005'],
+    },
+    {
+      id: '1.3.2',
+      title: 'Outbound traffic from the CDE is restricted to only traffic that is necessary; all other traffic is specifically denied.',
+      citation: 'Requirement 1.3, 1.3.2',
+      contribution: 'Default-deny egress: pods of the CDE namespace reach only their own namespace and the cluster DNS pods (UDP and TCP 53), plus an explicit CIDR allow-list when configured.',
+      notCovered: ['Justifying each egress CIDR the operator adds.', 'Egress filtering by domain name or URL (NetworkPolicy works on IPs and ports).', NODE_AND_CNI],
+      checks: ['AUD002', 'AUD004'],
     },
     {
       id: '11.4.5',
@@ -123,8 +123,8 @@ const HIPAA: ComplianceFramework = {
   source: {
     title: '45 CFR § 164.312, Technical safeguards (HIPAA Security Rule, Part 164 Subpart C)',
     publisher: 'U.S. Department of Health and Human Services (Code of Federal Regulations)',
-    version: 'CFR annual edition, Title 45 revised as of 2019-10-01',
-    published: '2019-10',
+    version: 'CFR annual edition, Title 45 Volume 2, revised as of October 1, 2019',
+    published: '2019-10-01',
     url: 'https://www.govinfo.gov/content/pkg/CFR-2019-title45-vol2/xml/CFR-2019-title45-vol2-sec164-312.xml',
   },
   idPattern: /^164\.3(?:0[2468]|1[0246])(?:\([a-z]\)(?:\(\d+\)(?:\([ivx]+\))?)?)?$/,
