@@ -5,6 +5,7 @@
 import { NamespaceIsolationOptionsError } from '@k8s-security-pro/core';
 import { ANALYZE_USAGE, analyze } from './commands/analyze.js';
 import { AUDIT_USAGE, audit } from './commands/audit.js';
+import { EVIDENCE_USAGE, evidence } from './commands/evidence.js';
 import { LINT_USAGE, lint } from './commands/lint.js';
 import { GENERATE_USAGE, generate } from './commands/generate.js';
 import { RENDER_USAGE, render } from './commands/render.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   generate: { run: generate, usage: GENERATE_USAGE, summary: 'write values files and overlays for your own environments' },
   lint: { run: lint, usage: LINT_USAGE, summary: 'check NetworkPolicy manifests for known pitfalls' },
   audit: { run: audit, usage: AUDIT_USAGE, summary: 'check namespaces for real default-deny semantics (CIS 5.3.2)' },
+  evidence: { run: evidence, usage: EVIDENCE_USAGE, summary: 'write a dated compliance evidence bundle (md, html, json), or compare two' },
   analyze: { run: analyze, usage: ANALYZE_USAGE, summary: 'report which endpoints can reach which, per port, from manifests' },
 };
 

@@ -141,3 +141,4 @@ export {
   type NamespaceControlVerdict,
   type SourceDocument,
 } from './compliance/index.js';
+export { asStoredByServer } from './model/stored-spec.js';

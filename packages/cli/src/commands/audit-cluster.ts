@@ -71,8 +71,16 @@ async function listAll(what: string, server: string, apiPath: string, options: h
   return objects;
 }
 
+/** What a live read returns: the objects, where they came from, and the server's version. */
+export interface ClusterRead {
+  readonly objects: object[];
+  readonly source: string;
+  /** `gitVersion` from the server's /version; null when the server does not say. */
+  readonly serverVersion: string | null;
+}
+
 /** Loads `kubeconfigPath` (relative to `cwd`), switches to `context` when given, and lists what the audit needs. */
-export async function readClusterObjects(kubeconfigPath: string, context: string | undefined, cwd: string): Promise<{ objects: object[]; source: string }> {
+export async function readClusterObjects(kubeconfigPath: string, context: string | undefined, cwd: string): Promise<ClusterRead> {
   const config = new KubeConfig();
   try {
     config.loadFromFile(path.resolve(cwd, kubeconfigPath));
@@ -99,5 +107,15 @@ export async function readClusterObjects(kubeconfigPath: string, context: string
   const namespaces = await listAll('namespaces', server, '/api/v1/namespaces', options, 'Namespace', 'v1');
   const pods = await listAll('pods', server, '/api/v1/pods', options, 'Pod', 'v1');
   const policies = await listAll('networkpolicies', server, '/apis/networking.k8s.io/v1/networkpolicies', options, 'NetworkPolicy', 'networking.k8s.io/v1');
-  return { objects: [...namespaces, ...pods, ...policies], source: `context ${config.getCurrentContext()} (${server})` };
+  return { objects: [...namespaces, ...pods, ...policies], source: `context ${config.getCurrentContext()} (${server})`, serverVersion: await readServerVersion(server, options) };
+}
+
+/** The server's version, for the evidence bundle; a server that hides /version yields null rather than a failure. */
+async function readServerVersion(server: string, options: https.RequestOptions): Promise<string | null> {
+  try {
+    const version = (await getJson(new URL(`${server.replace(/\/+$/, '')}/version`), options)) as { gitVersion?: unknown };
+    return typeof version.gitVersion === 'string' ? version.gitVersion : null;
+  } catch {
+    return null;
+  }
 }
