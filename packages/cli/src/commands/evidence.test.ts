@@ -122,9 +122,8 @@ describe('the evidence bundle schema', () => {
     const bundle = bundleIn(path.join(out, 'all'), '20260131T093000Z') as unknown as Record<string, unknown>;
     const { summary: _summary, ...withoutSummary } = bundle;
     expect(evidenceBundleProblems(withoutSummary)).toEqual(["the document must have required property 'summary'"]);
-    const namespaces = bundle['namespaces'] as { policies: { digest: string }[] }[];
     const badDigest = structuredClone(bundle);
-    (badDigest['namespaces'] as typeof namespaces).find((ns) => ns.policies.length > 0)!.policies[0]!.digest = 'md5:abc';
+    (badDigest['namespaces'] as { policies: { digest: string }[] }[]).find((ns) => ns.policies.length > 0)!.policies[0]!.digest = 'md5:abc';
     expect(evidenceBundleProblems(badDigest)[0]).toMatch(/\/namespaces\/\d+\/policies\/0\/digest must match pattern/);
     expect(evidenceBundleProblems({ ...bundle, extra: 1 })).toEqual(['the document must NOT have additional properties "extra"']);
   });
