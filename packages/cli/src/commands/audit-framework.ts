@@ -28,7 +28,7 @@ export function parseFramework(value: string | undefined): ComplianceFramework |
 /** `PCI DSS v4.0 (...)`, as notes and headers cite it. */
 export function frameworkCitation(framework: ComplianceFramework): string {
   const { title, publisher, version, published } = framework.source;
-  return `${framework.name}: ${title}, ${publisher}, ${version}${published ? `, ${published}` : ''} (${framework.source.url})`;
+  return `${title === framework.name ? '' : `${framework.name}: `}${title}, ${publisher}, ${version}${published ? `, ${published}` : ''} (${framework.source.url})`;
 }
 
 const severityRank = (severity: ReportSeverity) => REPORT_SEVERITIES.indexOf(severity);

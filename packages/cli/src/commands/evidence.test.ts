@@ -78,6 +78,15 @@ describe('k8s-security evidence on the examples', () => {
     expect(policyDigest({ ...denyIngress, spec: { ...denyIngress.spec, podSelector: { matchLabels: { app: 'x' } } } })).not.toBe(policyDigest(denyIngress));
   });
 
+  it('gives the same bytes for the same input and --timestamp', async () => {
+    const again = path.join(out, 'again');
+    await run(['evidence', CLUSTER, ...ALL_ENVIRONMENTS, ...SCOPE, '--out', again, '--timestamp', '2026-01-31T09:30:00Z']);
+    for (const ext of ['json', 'md', 'html']) {
+      const name = `k8s-security-evidence-20260131T093000Z.${ext}`;
+      expect(readFileSync(path.join(again, name), 'utf8'), name).toBe(readFileSync(path.join(out, 'all', name), 'utf8'));
+    }
+  });
+
   it('fails the isolation assertions, with exit code 1, when only production is isolated', async () => {
     const folder = path.join(out, 'prod-only');
     const { code, stdout } = await run(['evidence', CLUSTER, 'manifests/14_namespace_isolation-prod.yaml', ...SCOPE, '--out', folder, '--timestamp', '2025-12-01T08:00:00Z', '--format', 'json']);

@@ -56,7 +56,8 @@ export function formatTable(report: Report, width = 80): string {
   }
   for (const note of report.notes) lines.push(...wrapText(`note: ${note}`, width));
   const passed = report.results.filter((r) => r.status === 'pass').length;
-  const checked = report.command === 'audit' ? `, ${passed} check${passed === 1 ? '' : 's'} passed` : '';
+  const noun = report.framework ? 'control' : 'check';
+  const checked = report.command === 'audit' ? `, ${passed} ${noun}${passed === 1 ? '' : 's'} passed` : '';
   lines.push(...wrapText(`k8s-security ${report.command}: ${describeSubjects(report)}, ${describeFailureCounts(report)}${checked}`, width));
   return `${lines.join('\n')}\n`;
 }
