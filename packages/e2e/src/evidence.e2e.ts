@@ -35,16 +35,8 @@ beforeAll(async () => {
   plane = await ControlPlane.start();
   cluster = new Cluster(plane.endpoints);
   out = mkdtempSync(join(tmpdir(), 'k8s-security-e2e-evidence-'));
-  await cluster.ensureNamespaces([...ENVIRONMENTS, 'kube-system']);
-  // The DNS pods the egress layer is bound to; without a scheduler the Pod just stays Pending.
-  await cluster.kubectlOk(['apply', '-f', '-'], {
-    input: JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'coredns-e2e', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      spec: { containers: [{ name: 'coredns', image: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }] },
-    }),
-  });
+  await cluster.ensureNamespaces(ENVIRONMENTS);
+  await cluster.createDnsPod();
   for (const file of MANIFESTS) await cluster.kubectlOk(['apply', '-f', file]);
 });
 

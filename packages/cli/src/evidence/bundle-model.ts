@@ -4,6 +4,7 @@
  * a field that changes meaning or goes away means version 2, never a silent change.
  */
 
+import type { ControlStatus, FrameworkControl, SourceDocument } from '@k8s-security-pro/core';
 import type { BundleComparison } from './compare-bundles.js';
 
 /** The `schema` value of every version-1 bundle; GRC tools dispatch on it. */
@@ -66,29 +67,18 @@ export interface AssertionResult {
   readonly observed: string;
 }
 
-export interface BundleControl {
-  readonly id: string;
+/** A framework control as the catalog maps it, with its verdict overall and per namespace. */
+export interface BundleControl extends FrameworkControl {
   /** `PCI-DSS 1.3.1`. */
   readonly tag: string;
-  readonly title: string;
-  readonly citation: string;
-  readonly contribution: string;
-  readonly notCovered: readonly string[];
-  readonly checks: readonly string[];
-  readonly status: 'pass' | 'fail' | 'manual';
-  readonly namespaces: readonly { readonly namespace: string; readonly status: 'pass' | 'fail' | 'manual' }[];
+  readonly status: ControlStatus;
+  readonly namespaces: readonly { readonly namespace: string; readonly status: ControlStatus }[];
 }
 
 export interface BundleFramework {
   readonly id: string;
   readonly name: string;
-  readonly source: {
-    readonly title: string;
-    readonly publisher: string;
-    readonly version: string;
-    readonly published?: string;
-    readonly url: string;
-  };
+  readonly source: SourceDocument;
   readonly controls: readonly BundleControl[];
 }
 
