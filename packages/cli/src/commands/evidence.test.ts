@@ -1,4 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +10,7 @@ import { policyDigest } from '../evidence/build-bundle.js';
 import type { EvidenceBundle } from '../evidence/bundle-model.js';
 import { evidenceBundleProblems } from '../evidence/bundle-schema.js';
 import { main } from '../main.js';
+import { FAKE_SERVER_VERSION, kubeconfig, startFakeApiServer } from '../test-support/fake-api-server.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const ALL_ENVIRONMENTS = ['manifests/14_namespace_isolation-dev.yaml', 'manifests/14_namespace_isolation-staging.yaml', 'manifests/14_namespace_isolation-prod.yaml'];
@@ -123,6 +126,32 @@ describe('k8s-security evidence on the examples', () => {
     expect(evidenceBundleProblems(bundle)).toEqual([]);
     expect(bundle.changesSincePrevious?.previousGeneratedAt).toBe('2025-12-01T08:00:00Z');
     expect(readFileSync(path.join(folder, 'k8s-security-evidence-20260201T000000Z.md'), 'utf8')).toContain('## Changes since 2025-12-01T08:00:00Z');
+  });
+});
+
+describe('k8s-security evidence --kubeconfig', () => {
+  let server: Server;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    server = await startFakeApiServer(requests);
+    writeFileSync(path.join(out, 'kubeconfig.yaml'), kubeconfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('reads the cluster with GET calls only and records the server version and the context', async () => {
+    const folder = path.join(out, 'live');
+    const { code, stderr } = await run(['evidence', '--kubeconfig', path.join(out, 'kubeconfig.yaml'), '--out', folder, '--format', 'json', '--timestamp', '2026-04-01T00:00:00Z']);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
+    const bundle = bundleIn(folder, '20260401T000000Z');
+    expect(evidenceBundleProblems(bundle)).toEqual([]);
+    expect(bundle.kubernetes.serverVersion).toBe(FAKE_SERVER_VERSION);
+    expect(bundle.source).toMatchObject({ kind: 'cluster', files: [] });
+    expect(bundle.source.description).toMatch(/^context fake \(http:\/\/127\.0\.0\.1:\d+\)$/);
+    expect(bundle.namespaces.find((ns) => ns.name === 'production')!.environment).toBe(true);
+    expect(bundle.audit.results.filter((r) => r.namespace === 'production').every((r) => r.status === 'pass')).toBe(true);
   });
 });
 
