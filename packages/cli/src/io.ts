@@ -1,8 +1,17 @@
+import { colorEnabled, painter, type Environment, type OutputStream, type Paint } from './conventions/terminal.js';
+
 /** What a command may touch: injected, so tests run commands in-process with captured output. */
 export interface CommandIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
   readonly cwd: string;
+  /** Environment variables (NO_COLOR, TERM, ...). @default process.env */
+  readonly env?: Environment;
+  /**
+   * Says what the command is doing, e.g. `analyzing 5000 pods`. `main` shows it on stderr when
+   * the command runs for more than about a second on a terminal, and nowhere else.
+   */
+  readonly progress?: (label: string) => void;
 }
 
 /** An expected failure: printed as one line `k8s-security: <message>`, never with a stack trace. */
@@ -15,4 +24,9 @@ export class UsageError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Colours for what a command prints on stdout: on a terminal without NO_COLOR only. */
+export function stdoutPaint(io: CommandIo): Paint {
+  return painter(colorEnabled(io.stdout, io.env ?? process.env));
 }

@@ -10,6 +10,10 @@ import { LINT_USAGE, lint } from './commands/lint.js';
 import { GENERATE_USAGE, generate } from './commands/generate.js';
 import { RENDER_USAGE, render } from './commands/render.js';
 import { UsageError, type CommandIo } from './io.js';
+import { closestMatch, flagsInUsage, suggestFlag } from './conventions/did-you-mean.js';
+import { ProgressLine } from './conventions/progress.js';
+import { isInteractive, type OutputStream } from './conventions/terminal.js';
+import { cliVersion } from './report/report-options.js';
 
 type Command = (args: readonly string[], io: CommandIo) => number | Promise<number>;
 
@@ -36,34 +40,80 @@ function mainUsage(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
     '',
-    "Run 'k8s-security <command> --help' for a command's options.",
+    'Options:',
+    '  -h, --help     print this help',
+    '  -V, --version  print the version of k8s-security',
+    '',
+    "Run 'k8s-security help <command>' or 'k8s-security <command> --help' for a command's options.",
   ].join('\n');
+}
+
+/** One line for a command name that does not exist, with the likely intended one. */
+function unknownCommand(name: string): UsageError {
+  const meant = closestMatch(name, [...Object.keys(COMMANDS), '--help', '--version']);
+  const hint = meant ? `did you mean "${meant}"?` : `commands are ${Object.keys(COMMANDS).join(', ')}.`;
+  return new UsageError(`unknown command "${name}": ${hint} Run 'k8s-security --help' for usage.`);
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  try {
+    return await dispatch(name, rest, io);
+  } catch (error) {
+    return reportFailure(error, io, name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined);
+  }
+}
+
+async function dispatch(name: string | undefined, rest: readonly string[], io: CommandIo): Promise<number> {
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     io.stdout.write(`${mainUsage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr.write(`k8s-security: unknown command "${name}"\n\n${mainUsage()}\n`);
-    return 2;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${cliVersion()}\n`);
+    return 0;
   }
+  if (name === 'help') return printHelpOf(rest, io);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw unknownCommand(name);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return 0;
   }
+  const env = io.env ?? process.env;
+  const interactive = isInteractive(io.stderr, env);
+  const progress = new ProgressLine(io.stderr, { prefix: `k8s-security ${name}`, refreshMs: interactive ? 250 : 0 });
+  // Output of the command first erases the progress line, so the two never share a line.
+  const clearing = (stream: OutputStream): OutputStream => ({
+    write: (text: string) => (progress.clear(), stream.write(text)),
+    isTTY: stream.isTTY,
+    columns: stream.columns,
+  });
   try {
-    return await command.run(rest, io);
-  } catch (error) {
-    return reportFailure(error, io);
+    return await command.run(rest, {
+      ...io,
+      env,
+      stdout: clearing(io.stdout),
+      stderr: clearing(io.stderr),
+      progress: interactive ? (label) => progress.update(label) : () => {},
+    });
+  } finally {
+    progress.stop();
   }
 }
 
-function reportFailure(error: unknown, io: CommandIo): number {
+/** `k8s-security help CMD`: that command's usage on stdout. */
+function printHelpOf([topic, ...extra]: readonly string[], io: CommandIo): number {
+  if (topic === undefined || extra.length > 0) throw new UsageError("help takes one command, e.g. 'k8s-security help analyze'");
+  const command = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+  if (!command) throw unknownCommand(topic);
+  io.stdout.write(`${command.usage}\n`);
+  return 0;
+}
+
+/** Prints an expected failure as one line on stderr and returns its exit code. */
+function reportFailure(error: unknown, io: CommandIo, commandName?: string): number {
   if (error instanceof UsageError) {
     io.stderr.write(`k8s-security: ${error.message}\n`);
     return error.exitCode;
@@ -75,8 +125,17 @@ function reportFailure(error: unknown, io: CommandIo): number {
   // node:util parseArgs reports unknown or malformed flags with these codes.
   const code = (error as { code?: string }).code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr.write(`k8s-security: ${(error as Error).message}. Run with --help for the options.\n`);
+    io.stderr.write(`k8s-security: ${parseArgsProblem(error as Error, code, commandName)} Run ${commandName ? `'k8s-security ${commandName} --help'` : '--help'} for the options.\n`);
     return 2;
   }
   throw error;
+}
+
+/** parseArgs' message; for an unknown flag, without its hint about '--' and with the flag likely meant. */
+function parseArgsProblem(error: Error, code: string, commandName: string | undefined): string {
+  const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '([^']+)'/.exec(error.message)?.[1] : undefined;
+  if (unknown === undefined) return `${error.message.replace(/\.$/, '')}.`;
+  const usage = commandName ? COMMANDS[commandName]?.usage : undefined;
+  const meant = usage && unknown.startsWith('--') ? suggestFlag(unknown.split('=')[0]!, flagsInUsage(usage)) : undefined;
+  return `Unknown option '${unknown}'.${meant ? ` Did you mean '${meant}'?` : ''}`;
 }

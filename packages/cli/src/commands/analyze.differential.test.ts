@@ -20,7 +20,7 @@
  *    source pod IPs (implementation-defined; the core's documented choice). Settled: by
  *    design; the generator writes no pod IPs (workloads have none anyway).
  * 3. hostNetwork pods: netpolicy judges them like other pods; the core skips them with a note,
- *    as NetworkPolicy does not apply to them (NETPOL-PITFALLS.md 8). Settled: by design; the
+ *    as NetworkPolicy does not apply to them (docs/pitfalls.md, pitfall 8). Settled: by design; the
  *    generator writes none.
  * 4. External-to-external pairs: netpolicy reports none; the core judges them (allowed, no
  *    policy can select either end); the CLI drops them. Not compared.

@@ -12,6 +12,7 @@ import { UsageError, type CommandIo } from '../io.js';
 import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
 import { formatAnalyzeReport, type AnalyzedConnection } from '../output/analyze-formats.js';
 import { isExternalEndpoint } from '../output/analyze-namespace-summary.js';
+import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
 export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
@@ -36,12 +37,14 @@ Exit codes: 0 analysis printed, 2 bad flags or manifests.`;
 /** `k8s-security analyze`: the reachability of the endpoints the manifests describe. */
 export async function analyze(args: readonly string[], io: CommandIo): Promise<number> {
   const options = parseAnalyzeOptions(args);
+  io.progress?.(`reading ${describePaths(options.paths)}`);
   const documents = await readDocuments(options, io.cwd);
+  io.progress?.(`building the cluster model from ${documents.length} objects`);
   const { model, notes } = buildModel(documents);
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const printable = withManifestErrors(documents, () => judgeConnections(modelWithExternals, options));
+  const printable = withManifestErrors(documents, () => judgeConnections(modelWithExternals, options, io.progress));
   // Notes come after every check that can fail, so a failure stays one line on stderr.
   for (const note of notes) io.stderr.write(`k8s-security: note: ${note}\n`);
   io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
@@ -49,11 +52,12 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
 }
 
 /** Streams the evaluator's verdicts into printable rows; equal explanations are rendered once. */
-function judgeConnections(model: ClusterModel, options: AnalyzeOptions): AnalyzedConnection[] {
+function judgeConnections(model: ClusterModel, options: AnalyzeOptions, progress?: (label: string) => void): AnalyzedConnection[] {
   const explanationTexts = new Map<Explanation, string>();
   const rows: AnalyzedConnection[] = [];
   const query = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
   for (const connection of iterateReachability(model, query)) {
+    if (progress && rows.length % 4096 === 0) progress(`judging connections: ${rows.length} so far`);
     // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
     if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
     const row: AnalyzedConnection = {

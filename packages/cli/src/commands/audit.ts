@@ -1,11 +1,12 @@
 /** `k8s-security audit`: semantic default-deny audit of namespaces, from manifests or a live cluster. */
 import { parseArgs } from 'node:util';
 import { AUDIT_CHECK_LIST, AnalyzerInputError, auditNamespaces, type AuditResult } from '@k8s-security-pro/core';
-import { UsageError, type CommandIo } from '../io.js';
+import { UsageError, stdoutPaint, type CommandIo } from '../io.js';
 import { formatReport } from '../report/format-report.js';
 import { failuresAtOrAbove, type Report, type ReportLocation } from '../report/report-model.js';
 import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
 import { readClusterObjects } from './audit-cluster.js';
+import { describePaths } from '../conventions/progress.js';
 import { frameworkReport, parseFramework } from './audit-framework.js';
 import { readManifestInputs, type ManifestDocument } from './lint-input.js';
 
@@ -112,14 +113,17 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
   let source: string;
   let locations = new Map<string, ReportLocation>();
   if (values.kubeconfig !== undefined) {
+    io.progress?.(`reading the cluster of ${values.kubeconfig}`);
     ({ objects, source } = await readClusterObjects(values.kubeconfig, values.context, io.cwd));
   } else {
+    io.progress?.(`reading ${describePaths(positionals)}`);
     const documents = await readManifestInputs(positionals, io.cwd);
     objects = documents.map((document) => document.object);
     locations = policyLocations(documents);
     source = positionals.join(', ');
   }
   let result: AuditResult;
+  io.progress?.(`auditing ${objects.length} objects`);
   try {
     result = auditNamespaces(objects, { include: splitList(values.include), exclude: splitList(values.exclude) });
   } catch (error) {
@@ -127,6 +131,6 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     throw error;
   }
   const report = framework ? frameworkReport(result, framework, source, locations) : auditReport(result, source, locations);
-  io.stdout.write(formatReport(report, format));
+  io.stdout.write(formatReport(report, format, stdoutPaint(io)));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

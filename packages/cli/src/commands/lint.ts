@@ -1,10 +1,11 @@
 /** `k8s-security lint PATH...`: checks NetworkPolicy manifests against the pitfall rules. */
 import { parseArgs } from 'node:util';
 import { LINT_RULES, lintManifests, parseRuleIdList, unknownLintRuleIds, type LintResult } from '@k8s-security-pro/core';
-import { UsageError, type CommandIo } from '../io.js';
+import { UsageError, stdoutPaint, type CommandIo } from '../io.js';
 import { formatReport } from '../report/format-report.js';
 import { failuresAtOrAbove, type Report } from '../report/report-model.js';
 import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
+import { describePaths } from '../conventions/progress.js';
 import { readManifestInputs, type ManifestDocument } from './lint-input.js';
 
 export const LINT_USAGE = `Usage: k8s-security lint PATH... [options]
@@ -66,8 +67,10 @@ export async function lint(args: readonly string[], io: CommandIo): Promise<numb
   }
   if (positionals.length === 0) throw new UsageError('lint needs at least one file or folder: k8s-security lint PATH...');
 
+  io.progress?.(`reading ${describePaths(positionals)}`);
   const documents = await readManifestInputs(positionals, io.cwd);
+  io.progress?.(`checking ${documents.length} objects`);
   const report = lintReport(lintManifests(documents.map((d) => d.object), { disabledRules }), documents);
-  io.stdout.write(formatReport(report, format));
+  io.stdout.write(formatReport(report, format, stdoutPaint(io)));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 /** Plain-text table for terminals: every line fits in `width` columns (80 by default). */
+import { plainText, type Paint, type Style } from '../conventions/terminal.js';
 import { describeFailureCounts, describeSubjects, type Report, type ReportResult } from './report-model.js';
 
 const STATUS_WIDTH = 8;
@@ -34,24 +35,29 @@ function statusLabel(result: ReportResult): string {
   return result.status === 'pass' ? 'PASS' : result.severity.toUpperCase();
 }
 
-function resultLines(result: ReportResult, width: number, ruleWidth: number): string[] {
+const STATUS_STYLES: Readonly<Record<string, Style>> = { PASS: 'green', ERROR: 'red', WARNING: 'yellow', NOTE: 'cyan' };
+
+function resultLines(result: ReportResult, width: number, ruleWidth: number, paint: Paint): string[] {
   const bodyWidth = width - INDENT.length;
   const head = [result.subject, result.path].filter((part) => part !== undefined && part !== '').join(' ');
   const [first = '', ...rest] = wrapText(head, width - STATUS_WIDTH - ruleWidth);
-  const lines = [`${statusLabel(result).padEnd(STATUS_WIDTH)}${result.ruleId.padEnd(ruleWidth)}${first}`];
+  const label = statusLabel(result);
+  const status = `${paint(label, STATUS_STYLES[label] ?? 'cyan')}${' '.repeat(Math.max(1, STATUS_WIDTH - label.length))}`;
+  const lines = [`${status}${result.ruleId.padEnd(ruleWidth)}${first}`];
   const body = [...rest, ...wrapText(result.message, bodyWidth)];
   if (result.policies && result.policies.length > 0) body.push(...wrapText(`policies: ${result.policies.join(', ')}`, bodyWidth));
   if (result.location) body.push(...wrapText(`at ${result.location.file}:${result.location.line}`, bodyWidth));
   return [...lines, ...body.map((line) => `${INDENT}${line}`)];
 }
 
-export function formatTable(report: Report, width = 80): string {
+/** The report as a table; `paint` colours the status column (plain text by default). */
+export function formatTable(report: Report, width = 80, paint: Paint = plainText): string {
   const lines: string[] = [];
   if (report.results.length > 0) {
     const ruleWidth = Math.max(MIN_RULE_WIDTH, ...report.results.map((result) => result.ruleId.length + 1));
     const ruleHeader = report.framework ? 'CONTROL' : 'RULE';
     lines.push(`${'STATUS'.padEnd(STATUS_WIDTH)}${ruleHeader.padEnd(ruleWidth)}${report.command === 'lint' ? 'POLICY PATH' : 'NAMESPACE'}`);
-    for (const result of report.results) lines.push(...resultLines(result, width, ruleWidth));
+    for (const result of report.results) lines.push(...resultLines(result, width, ruleWidth, paint));
     lines.push('');
   }
   for (const note of report.notes) lines.push(...wrapText(`note: ${note}`, width));

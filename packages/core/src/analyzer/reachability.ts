@@ -2,7 +2,7 @@
  * The reachability evaluator: may endpoint A open a connection to endpoint B on port P?
  * Pure: it reads a {@link ClusterModel} and returns verdicts with explanations.
  *
- * Semantics (shared/conformance/SEMANTICS.md, NETPOL-PITFALLS.md 1-8):
+ * Semantics (docs/pitfalls.md, pitfalls 1-8; checked by the conformance cases in ./conformance):
  * - A policy isolates the pods of its namespace that its podSelector selects, per direction it
  *   governs; policyTypes absent or empty means Ingress, plus Egress iff `egress` has a rule.
  * - An isolated direction allows what at least one rule of one selecting policy allows (union).

@@ -479,7 +479,7 @@ export function auditNamespaces(objects: readonly unknown[], options: AuditOptio
   for (const namespace of sorted([...model.namespaces.map((ns) => ns.name), ...include])) {
     if (exclude.has(namespace)) skipped.push({ namespace, reason: 'excluded by --exclude' });
     else if (SYSTEM_NAMESPACES.includes(namespace) && !include.has(namespace)) {
-      skipped.push({ namespace, reason: 'system namespace: isolating it can break the cluster (pitfall 17); audit it with --include' });
+      skipped.push({ namespace, reason: 'system namespace: isolating it can break the cluster (docs/pitfalls.md, pitfall 17); audit it with --include' });
     } else audited.push(namespace);
   }
   const withoutReach = withProbes(model, audited, options);

@@ -17,10 +17,10 @@ function exampleUnder(markdown: string, heading: string): unknown[] {
 
 describe('docs/lint', () => {
   for (const rule of LINT_RULES) {
-    it(`${rule.id}.md shows a bad example the rule reports and a good one it passes`, () => {
+    it(`${rule.id}.md cites its pitfall and shows a bad example the rule reports and a good one it passes`, () => {
       const markdown = readFileSync(`${DOCS}${rule.id}.md`, 'utf8');
       expect(markdown.startsWith(`# ${rule.id}: `)).toBe(true);
-      expect(markdown).toContain(`Severity: **${rule.severity}**`);
+      expect(markdown).toContain(`Severity: **${rule.severity}**. Pitfall ${rule.pitfall} of [docs/pitfalls.md](../pitfalls.md).`);
       expect(lintManifests(exampleUnder(markdown, 'Bad')).findings.map((f) => f.ruleId)).toEqual([rule.id]);
       expect(lintManifests(exampleUnder(markdown, 'Good')).findings).toEqual([]);
     });

@@ -61,7 +61,7 @@ export interface LintRule {
   readonly severity: LintSeverity;
   /** One sentence: what the rule catches. */
   readonly summary: string;
-  /** Item of NETPOL-PITFALLS.md the rule enforces. */
+  /** Number of the item of docs/pitfalls.md that the rule enforces. */
   readonly pitfall: number;
   check(context: LintContext): Iterable<RuleViolation>;
 }

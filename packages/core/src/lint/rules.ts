@@ -1,5 +1,5 @@
 /**
- * The lint rules. Each enforces one item of NETPOL-PITFALLS.md and is documented in
+ * The lint rules. Each enforces one item of docs/pitfalls.md and is documented in
  * `docs/lint/<id>.md`. Rules are pure: they read the context and yield violations.
  */
 import {
@@ -48,7 +48,7 @@ function allRulesOf(context: LintContext): RuleView[] {
 /**
  * `policyTypes` as the API server defaults it. The server adds Egress only when the `egress`
  * list is non-empty (apiserver defaulting checks `len(spec.egress) != 0`), so `egress: []`
- * without policyTypes isolates nothing; pitfall 3 says "an egress section", the code is stricter.
+ * without policyTypes isolates nothing, as pitfall 3 of docs/pitfalls.md says.
  */
 export function effectivePolicyTypes(spec: unknown): NetworkPolicyType[] {
   const record = isRecord(spec) ? spec : {};

@@ -1,7 +1,7 @@
 /**
  * Template #14, Namespace Isolation: five NetworkPolicy layers per target namespace.
  *
- * The set is built to *work*, not only to deny (NETPOL-PITFALLS.md):
+ * The set is built to *work*, not only to deny (docs/pitfalls.md):
  * - a connection needs egress at the client and ingress at the server, so layer 2 carries an
  *   egress mirror whenever layer 5 isolates egress (pitfall 2);
  * - every policy states `policyTypes` (pitfall 3);

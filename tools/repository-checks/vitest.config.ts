@@ -1,0 +1,3 @@
+import base from '../../vitest.config.base.js';
+
+export default base;
