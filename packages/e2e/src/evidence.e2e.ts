@@ -52,7 +52,7 @@ async function cli(args: readonly string[]) {
 /** Runs `evidence` into a fresh folder and returns the JSON bundle and the exit code. */
 async function evidence(name: string, args: readonly string[]): Promise<{ code: number | null; bundle: Bundle; file: string }> {
   const folder = join(out, name);
-  const result = await cli(['evidence', ...args, '--format', 'json', '--out', folder, '--environments', ENVIRONMENTS.join(',')]);
+  const result = await cli(['evidence', ...args, '--output', 'json', '--out', folder, '--environments', ENVIRONMENTS.join(',')]);
   expect(result.code === 0 || result.code === 1, describeFailure(result)).toBe(true);
   const [file] = readdirSync(folder);
   return { code: result.code, file: join(folder, file!), bundle: JSON.parse(readFileSync(join(folder, file!), 'utf8')) as Bundle };

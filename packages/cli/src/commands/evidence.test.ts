@@ -92,7 +92,7 @@ describe('k8s-security evidence on the examples', () => {
 
   it('fails the isolation assertions, with exit code 1, when only production is isolated', async () => {
     const folder = path.join(out, 'prod-only');
-    const { code, stdout } = await run(['evidence', CLUSTER, 'manifests/14_namespace_isolation-prod.yaml', ...SCOPE, '--out', folder, '--timestamp', '2025-12-01T08:00:00Z', '--format', 'json']);
+    const { code, stdout } = await run(['evidence', CLUSTER, 'manifests/14_namespace_isolation-prod.yaml', ...SCOPE, '--out', folder, '--timestamp', '2025-12-01T08:00:00Z', '--output', 'json']);
     expect(code).toBe(1);
     expect(stdout).toContain('k8s-security evidence: FAIL');
     expect(readdirSync(folder)).toEqual(['k8s-security-evidence-20251201T080000Z.json']);
@@ -140,7 +140,7 @@ describe('k8s-security evidence --kubeconfig', () => {
 
   it('reads the cluster with GET calls only and records the server version and the context', async () => {
     const folder = path.join(out, 'live');
-    const { code, stderr } = await run(['evidence', '--kubeconfig', path.join(out, 'kubeconfig.yaml'), '--out', folder, '--format', 'json', '--timestamp', '2026-04-01T00:00:00Z']);
+    const { code, stderr } = await run(['evidence', '--kubeconfig', path.join(out, 'kubeconfig.yaml'), '--out', folder, '--output', 'json', '--timestamp', '2026-04-01T00:00:00Z']);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(requests.length).toBeGreaterThan(3);
@@ -170,7 +170,7 @@ describe('the evidence bundle schema', () => {
 describe('k8s-security evidence refuses bad input in one line and writes nothing', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no input', () => ['evidence'], /evidence needs files or a cluster/],
-    ['an unknown format', () => ['evidence', CLUSTER, '--format', 'pdf'], /--format "pdf": use md, html and\/or json/],
+    ['an unknown format', () => ['evidence', CLUSTER, '--output', 'pdf'], /--output "pdf": use md, html and\/or json/],
     ['a bad timestamp', () => ['evidence', CLUSTER, '--timestamp', 'yesterday'], /--timestamp "yesterday" is not an ISO 8601 time/],
     ['an environment not in the input', () => ['evidence', CLUSTER, '--environments', 'prod'], /--environments: namespace "prod" is not in the input \(it has dev, ingress-nginx/],
     ['a previous bundle that is not JSON', () => ['evidence', CLUSTER, '--previous', CLUSTER], /examples\/reference-cluster\.yaml: not JSON .*give the \.json file of an evidence bundle/],

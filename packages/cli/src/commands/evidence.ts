@@ -20,7 +20,7 @@ import { readManifestInputs } from './lint-input.js';
 
 export const EVIDENCE_USAGE = `Usage: k8s-security evidence PATH... [options]
        k8s-security evidence --kubeconfig FILE [--context NAME] [options]
-       k8s-security evidence compare PREVIOUS.json CURRENT.json [-o text|md|json]
+       k8s-security evidence compare PREVIOUS.json CURRENT.json [--output text|md|json]
 
 Writes a dated evidence bundle for an assessment: the policies in effect per
 namespace with a digest of each, the semantic audit, the reachability between
@@ -31,7 +31,7 @@ Reads manifests (files, folders) or a live cluster (read-only list calls).
 
 Options:
   --out DIR            folder to write into (created if missing; default: .)
-  --format LIST        md, html, json, comma-separated (default: all three)
+  -o, --output LIST    md, html, json, comma-separated (default: all three)
   --environments NS    namespaces whose mutual isolation is asserted (repeat or
                        comma-separate; default: the dev, staging and production
                        namespaces present, and those holding template #14)
@@ -54,7 +54,7 @@ const splitList = (values: readonly string[] | undefined) =>
 function parseFormats(value: string | undefined): BundleFormat[] {
   const formats = value === undefined ? [...FORMATS] : splitList([value]);
   const unknown = formats.filter((format) => !(FORMATS as readonly string[]).includes(format));
-  if (formats.length === 0 || unknown.length > 0) throw new UsageError(`--format "${value}": use md, html and/or json, comma-separated`);
+  if (formats.length === 0 || unknown.length > 0) throw new UsageError(`--output "${value}": use md, html and/or json, comma-separated`);
   return [...new Set(formats)] as BundleFormat[];
 }
 
@@ -124,7 +124,7 @@ export async function evidence(args: readonly string[], io: CommandIo): Promise<
     args: [...args],
     options: {
       out: { type: 'string' },
-      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
       environments: { type: 'string', multiple: true },
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
@@ -136,7 +136,7 @@ export async function evidence(args: readonly string[], io: CommandIo): Promise<
     allowPositionals: true,
     strict: true,
   });
-  const formats = parseFormats(values.format);
+  const formats = parseFormats(values.output);
   const generatedAt = parseTimestamp(values.timestamp);
   if (values.kubeconfig !== undefined && positionals.length > 0) throw new UsageError('evidence reads either files or a cluster: give PATH... or --kubeconfig, not both');
   if (values.kubeconfig === undefined && values.context !== undefined) throw new UsageError('--context needs --kubeconfig FILE');
