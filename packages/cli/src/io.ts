@@ -5,7 +5,9 @@ export interface CommandIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly cwd: string;
-  /** Environment variables (NO_COLOR, TERM, ...). @default process.env */
+  /** What `-` reads; absent means stdin is not available (a test that gives none). */
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
+  /** Environment variables (NO_COLOR, TERM, KUBECONFIG, HOME, ...). @default process.env */
   readonly env?: Environment;
   /**
    * Says what the command is doing, e.g. `analyzing 5000 pods`. `main` shows it on stderr when

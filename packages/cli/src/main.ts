@@ -1,14 +1,11 @@
 /**
  * Entry point of the `k8s-security` command: parses the subcommand, runs it, and turns every
  * expected failure into one line on stderr with a non-zero exit code.
+ *
+ * Commands are imported when they run, not before: a command loads only what it uses, so
+ * `analyze` never pays for `audit` or for the Kubernetes client (start-up is most of the cost of
+ * a small input in a pre-commit hook).
  */
-import { NamespaceIsolationOptionsError } from '@k8s-security-pro/core';
-import { ANALYZE_USAGE, analyze } from './commands/analyze.js';
-import { AUDIT_USAGE, audit } from './commands/audit.js';
-import { EVIDENCE_USAGE, evidence } from './commands/evidence.js';
-import { LINT_USAGE, lint } from './commands/lint.js';
-import { GENERATE_USAGE, generate } from './commands/generate.js';
-import { RENDER_USAGE, render } from './commands/render.js';
 import { UsageError, type CommandIo } from './io.js';
 import { closestMatch, flagsInUsage, suggestFlag } from './conventions/did-you-mean.js';
 import { ProgressLine } from './conventions/progress.js';
@@ -17,20 +14,53 @@ import { cliVersion } from './report/report-options.js';
 
 type Command = (args: readonly string[], io: CommandIo) => number | Promise<number>;
 
-interface CommandEntry {
+interface LoadedCommand {
   readonly run: Command;
   readonly usage: string;
+}
+
+interface CommandEntry {
+  readonly load: () => Promise<LoadedCommand>;
   readonly summary: string;
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  render: { run: render, usage: RENDER_USAGE, summary: 'print the policy set of an environment as YAML' },
-  generate: { run: generate, usage: GENERATE_USAGE, summary: 'write values files and overlays for your own environments' },
-  lint: { run: lint, usage: LINT_USAGE, summary: 'check NetworkPolicy manifests for known pitfalls' },
-  audit: { run: audit, usage: AUDIT_USAGE, summary: 'check namespaces for real default-deny semantics (CIS 5.3.2)' },
-  evidence: { run: evidence, usage: EVIDENCE_USAGE, summary: 'write a dated compliance evidence bundle (md, html, json), or compare two' },
-  analyze: { run: analyze, usage: ANALYZE_USAGE, summary: 'report which endpoints can reach which, per port, from manifests' },
+  render: {
+    load: async () => import('./commands/render.js').then((m) => ({ run: m.render, usage: m.RENDER_USAGE })),
+    summary: 'print the policy set of an environment as YAML',
+  },
+  generate: {
+    load: async () => import('./commands/generate.js').then((m) => ({ run: m.generate, usage: m.GENERATE_USAGE })),
+    summary: 'write values files and overlays for your own environments',
+  },
+  lint: {
+    load: async () => import('./commands/lint.js').then((m) => ({ run: m.lint, usage: m.LINT_USAGE })),
+    summary: 'check NetworkPolicy manifests for known pitfalls',
+  },
+  audit: {
+    load: async () => import('./commands/audit.js').then((m) => ({ run: m.audit, usage: m.AUDIT_USAGE })),
+    summary: 'check namespaces for real default-deny semantics (CIS 5.3.2)',
+  },
+  evidence: {
+    load: async () => import('./commands/evidence.js').then((m) => ({ run: m.evidence, usage: m.EVIDENCE_USAGE })),
+    summary: 'write a dated compliance evidence bundle (md, html, json), or compare two',
+  },
+  analyze: {
+    load: async () => import('./commands/analyze.js').then((m) => ({ run: m.analyze, usage: m.ANALYZE_USAGE })),
+    summary: 'report which endpoints can reach which, per port, from manifests or a cluster',
+  },
 };
+
+/** Commands loaded so far, so a failure report can read the usage of the one that ran. */
+const loaded = new Map<string, LoadedCommand>();
+
+async function loadCommand(name: string): Promise<LoadedCommand | undefined> {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) return undefined;
+  const command = loaded.get(name) ?? (await entry.load());
+  loaded.set(name, command);
+  return command;
+}
 
 function mainUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -74,8 +104,8 @@ async function dispatch(name: string | undefined, rest: readonly string[], io: C
     io.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
-  if (name === 'help') return printHelpOf(rest, io);
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (name === 'help') return await printHelpOf(rest, io);
+  const command = await loadCommand(name);
   if (!command) throw unknownCommand(name);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
@@ -104,9 +134,9 @@ async function dispatch(name: string | undefined, rest: readonly string[], io: C
 }
 
 /** `k8s-security help CMD`: that command's usage on stdout. */
-function printHelpOf([topic, ...extra]: readonly string[], io: CommandIo): number {
+async function printHelpOf([topic, ...extra]: readonly string[], io: CommandIo): Promise<number> {
   if (topic === undefined || extra.length > 0) throw new UsageError("help takes one command, e.g. 'k8s-security help analyze'");
-  const command = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+  const command = await loadCommand(topic);
   if (!command) throw unknownCommand(topic);
   io.stdout.write(`${command.usage}\n`);
   return 0;
@@ -118,7 +148,8 @@ function reportFailure(error: unknown, io: CommandIo, commandName?: string): num
     io.stderr.write(`k8s-security: ${error.message}\n`);
     return error.exitCode;
   }
-  if (error instanceof NamespaceIsolationOptionsError) {
+  // Matched by name: importing the core's error class here would load all of the core for every command.
+  if (error instanceof Error && error.name === 'NamespaceIsolationOptionsError') {
     io.stderr.write(`k8s-security: ${error.message}\n`);
     return 2;
   }
@@ -135,7 +166,7 @@ function reportFailure(error: unknown, io: CommandIo, commandName?: string): num
 function parseArgsProblem(error: Error, code: string, commandName: string | undefined): string {
   const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '([^']+)'/.exec(error.message)?.[1] : undefined;
   if (unknown === undefined) return `${error.message.replace(/\.$/, '')}.`;
-  const usage = commandName ? COMMANDS[commandName]?.usage : undefined;
+  const usage = commandName ? loaded.get(commandName)?.usage : undefined;
   const meant = usage && unknown.startsWith('--') ? suggestFlag(unknown.split('=')[0]!, flagsInUsage(usage)) : undefined;
   return `Unknown option '${unknown}'.${meant ? ` Did you mean '${meant}'?` : ''}`;
 }

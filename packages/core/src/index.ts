@@ -65,11 +65,12 @@ export {
 export { ENVIRONMENTS, environmentNamed, type EnvironmentDefinition } from './environments/environments.js';
 export { parseEnvironmentsConfig } from './environments/environments-config.js';
 export { toYaml, toYamlStream } from './manifest/yaml.js';
+/** The one reader of Kubernetes objects (manifest text, lists, duplicates, field access). */
+export * from './kubernetes/index.js';
 export {
   LINT_DISABLE_ANNOTATION,
   LINT_RULES,
   LINT_SEVERITIES,
-  effectivePolicyTypes,
   lintManifests,
   parseRuleIdList,
   severityAtLeast,

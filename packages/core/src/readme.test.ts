@@ -44,6 +44,9 @@ const EXPECTED: Record<string, (value: unknown) => void> = {
       path: 'denyEgressExceptDns.allowedEgress[0].cidr',
       message: '"10.20.0.1/24" has host bits set: did you mean the network "10.20.0.0/24", or the single address "10.20.0.1/32"?',
     }),
+  readObjects: (value) => expect(value).toEqual(['shop.yaml:1 Namespace']),
+  readerNotes: (value) =>
+    expect(value).toEqual(['Namespace shop in shop.yaml:1 replaces the different one in get.yaml:4, as kubectl apply would (the later wins)']),
   mirrorWithLayer5: (value) => expect(value).toEqual(['Ingress', 'Egress']),
   mirrorWithoutLayer5: (value) => expect(value).toEqual(['Ingress']),
   dnsRule: (value) =>

@@ -232,6 +232,36 @@ describe.each(['dev', 'staging', 'prod'])('environment %s', (envName) => {
     await cluster.deleteDnsPod();
   });
 
+  it('k8s-security analyze reads this server through --kubeconfig and $KUBECONFIG, and sees the policies cut another namespace off', async () => {
+    const target = namespaces[0]!;
+    const outside = `e2e-outside-${envName}`;
+    const pod = (name: string, namespace: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace, labels: { app: name } },
+      spec: { containers: [{ name: 'main', image: 'app', ports: [{ containerPort: 8080, protocol: 'TCP' }] }] },
+    });
+    await cluster.ensureNamespaces([target, outside]);
+    await cluster.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod('web', target), pod('intruder', outside)] }) });
+    const verdicts = async (args: string[], env: Record<string, string> = {}) => {
+      const result = await run(process.execPath, ['packages/cli/bin/k8s-security.js', 'analyze', ...args, '--port', '8080', '-o', 'json'], { env });
+      expect(result.code, describeFailure(result)).toBe(0);
+      const rows = (JSON.parse(result.stdout) as { connections: { from: string; to: string; allowed: boolean }[] }).connections;
+      const verdict = (from: string, to: string) => rows.find((row) => row.from === from && row.to === to)?.allowed;
+      return { fromOutside: verdict(`${outside}/intruder`, `${target}/web`), toOutside: verdict(`${target}/web`, `${outside}/intruder`) };
+    };
+    // Without policies every pod reaches every pod: the denial below comes from the policies.
+    expect(await verdicts(['--kubeconfig', plane.endpoints.kubeconfig])).toEqual({ fromOutside: true, toOutside: true });
+
+    await cluster.kubectlOk(['apply', '-f', `manifests/14_namespace_isolation-${envName}.yaml`]);
+    expect(await verdicts(['--kubeconfig', plane.endpoints.kubeconfig])).toEqual({ fromOutside: false, toOutside: false });
+    expect(await verdicts(['--cluster'], { KUBECONFIG: plane.endpoints.kubeconfig })).toEqual({ fromOutside: false, toOutside: false });
+
+    for (const namespace of namespaces) await cluster.kubectlOk(['delete', 'networkpolicies', '--all', '-n', namespace]);
+    await cluster.kubectlOk(['delete', 'pod', 'web', '-n', target, '--wait=false']);
+    await cluster.kubectlOk(['delete', 'pod', 'intruder', '-n', outside, '--wait=false']);
+  });
+
   it('kubectl apply -k of the overlay stores the model policies, a second apply changes nothing, delete -k removes them', async () => {
     const rendered = parseYamlStream((await cluster.kubectlOk(['kustomize', overlay])).stdout);
     const first = await cluster.kubectlOk(['apply', '-k', overlay]);

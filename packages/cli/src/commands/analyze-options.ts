@@ -3,8 +3,10 @@
  * costs nothing and each message names the flag and how to fix it.
  */
 import { parseArgs } from 'node:util';
-import { parseIp } from '@k8s-security-pro/core';
+import { parseIp } from '@k8s-security-pro/core/analyzer';
 import { UsageError } from '../io.js';
+import { MANIFEST_INPUT_FLAGS } from '../input/manifest-input.js';
+import { LIVE_CLUSTER_FLAGS } from '../live/live-flags.js';
 import { ANALYZE_OUTPUT_FORMATS, type AnalyzeOutputFormat } from '../output/analyze-formats.js';
 
 export type AnalyzeProtocol = 'TCP' | 'UDP' | 'SCTP';
@@ -30,6 +32,10 @@ export interface AnalyzeOptions {
   readonly protocol?: AnalyzeProtocol;
   readonly externals: readonly ExternalEndpointSpec[];
   readonly explain: boolean;
+  /** Live-cluster flags, resolved against the environment by the command. */
+  readonly live: { readonly kubeconfig?: string; readonly context?: string; readonly cluster?: boolean };
+  readonly skipInvalid: boolean;
+  readonly allowEmpty: boolean;
 }
 
 const EXTERNAL_EXAMPLE = '203.0.113.10:443/TCP,53/UDP';
@@ -47,11 +53,10 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
       protocol: { type: 'string' },
       external: { type: 'string', multiple: true },
       explain: { type: 'boolean' },
+      ...LIVE_CLUSTER_FLAGS,
+      ...MANIFEST_INPUT_FLAGS,
     },
   });
-  if (positionals.length === 0) {
-    throw new UsageError('analyze needs at least one file or folder of manifests, e.g. "k8s-security analyze manifests/"');
-  }
   return {
     paths: positionals,
     output: parseOutputFormat(values.output),
@@ -61,6 +66,13 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
     protocol: values.protocol === undefined ? undefined : parseProtocol('--protocol', values.protocol),
     externals: mergeExternals((values.external ?? []).map(parseExternal)),
     explain: values.explain ?? false,
+    live: {
+      ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context !== undefined ? { context: values.context } : {}),
+      ...(values.cluster !== undefined ? { cluster: values.cluster } : {}),
+    },
+    skipInvalid: values['skip-invalid'] ?? false,
+    allowEmpty: values['allow-empty'] ?? false,
   };
 }
 

@@ -471,7 +471,7 @@ spec:
 
     it('reports a document that is not an object', async () => {
       await writeFiles({ 'list.yaml': `${SHOP_NAMESPACES}---\n- just\n- a list\n` });
-      expectOneLineFailure(await run('list.yaml'), 'list.yaml:12: this document is not a Kubernetes object');
+      expectOneLineFailure(await run('list.yaml'), 'list.yaml:12: not a Kubernetes object: expected a mapping with apiVersion and kind (or pass --skip-invalid');
     });
 
     it('reports an object that misses data a rule needs: file, line, object and field', async () => {
@@ -494,10 +494,28 @@ spec:
       expectOneLineFailure(await run('policy.json'), 'policy.json:1: NetworkPolicy shop/odd: spec.podSelector.matchExpressions[0].operator:', 'use In, NotIn, Exists or DoesNotExist');
     });
 
-    it('reports two policies with one name, which only the evaluator checks, by file and line', async () => {
+    it('reads a policy declared twice identically once, without a word', async () => {
       const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: twin, namespace: shop}\nspec: {podSelector: {}}\n';
+      await writeShop();
       await writeFiles({ 'a.yaml': policy, 'b.yaml': policy });
-      expectOneLineFailure(await run('.'), 'a.yaml:1: NetworkPolicy shop/twin: metadata.name: two policies share this namespace and name');
+      const result = await run('.', '-o', 'json');
+      expect(result.code).toBe(0);
+      expect(result.stderr).not.toContain('twin');
+    });
+
+    it('lets the later of two different policies with one name win, as kubectl apply does, and names both files', async () => {
+      const policy = (types: string) =>
+        `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: twin, namespace: shop}\nspec: {podSelector: {}, policyTypes: [${types}]}\n`;
+      await writeShop();
+      await writeFiles({ 'a.yaml': policy('Ingress'), 'b.yaml': policy('Egress') });
+      const result = await run('.', '-o', 'json', '--port', '80');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('note: NetworkPolicy shop/twin in b.yaml:1 replaces the different one in a.yaml:1, as kubectl apply would (the later wins)');
+      // Only the egress-deny of b.yaml is in force: pods of shop no longer reach each other, as a.yaml alone would allow.
+      const rows = (JSON.parse(result.stdout) as { connections: { from: string; to: string; allowed: boolean }[] }).connections;
+      const inside = rows.filter((row) => row.from.startsWith('shop/') && row.to.startsWith('shop/') && row.from !== row.to);
+      expect(inside.length).toBeGreaterThan(0);
+      expect(inside.every((row) => !row.allowed)).toBe(true);
     });
 
     it('reports two workloads that would share one endpoint name', async () => {
@@ -520,7 +538,7 @@ spec:
     });
 
     it('needs at least one path', async () => {
-      expectOneLineFailure(await run('-o', 'json'), 'analyze needs at least one file or folder');
+      expectOneLineFailure(await run('-o', 'json'), 'analyze needs files or a cluster: k8s-security analyze PATH... (- for stdin), or --kubeconfig FILE');
     });
 
     it('rejects an unknown output format', async () => {

@@ -4,22 +4,27 @@ import {
   explanationText,
   externalEndpoint,
   iterateReachability,
+  objectRef,
   type ClusterModel,
   type ClusterModelLoad,
   type Explanation,
-} from '@k8s-security-pro/core';
+  type SourcedObject,
+} from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
-import { ManifestReadError, collectManifestFiles, readManifestDocuments, type ManifestDocument } from '../input/read-manifests.js';
+import { MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
+import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
+import { readLiveCluster } from '../live/read-cluster.js';
 import { formatAnalyzeReport, type AnalyzedConnection } from '../output/analyze-formats.js';
 import { isExternalEndpoint } from '../output/analyze-namespace-summary.js';
 import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
 export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
+       k8s-security analyze --kubeconfig FILE [--context NAME] | --context NAME | --cluster [options]
 
 Reads Namespaces, workloads and NetworkPolicies from YAML or JSON files (folders are read
-recursively) and reports, for every ordered pair of endpoints, whether a connection is allowed
-on each container port the destination declares.
+recursively, - is stdin) or from a live cluster, and reports, for every ordered pair of
+endpoints, whether a connection is allowed on each container port the destination declares.
 
 Options:
   -o, --output FORMAT     table (default), json, csv, md or dot
@@ -31,22 +36,23 @@ Options:
                           add a cluster-external endpoint named by its IP (repeatable),
                           e.g. --external 203.0.113.10:443/TCP,53/UDP
       --explain           say which policies and rules decide each verdict
+${LIVE_CLUSTER_USAGE}
+${MANIFEST_INPUT_USAGE.replace('COMMAND', 'analyze')}
 
 Exit codes: 0 analysis printed, 2 bad flags or manifests.`;
 
 /** `k8s-security analyze`: the reachability of the endpoints the manifests describe. */
 export async function analyze(args: readonly string[], io: CommandIo): Promise<number> {
   const options = parseAnalyzeOptions(args);
-  io.progress?.(`reading ${describePaths(options.paths)}`);
-  const documents = await readDocuments(options, io.cwd);
-  io.progress?.(`building the cluster model from ${documents.length} objects`);
-  const { model, notes } = buildModel(documents);
+  const documents = await readDocuments(options, io);
+  io.progress?.(`building the cluster model from ${documents.objects.length} objects`);
+  const { model, notes } = buildModel(documents.objects);
   const modelWithExternals = addExternals(model, options);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
-  const printable = withManifestErrors(documents, () => judgeConnections(modelWithExternals, options, io.progress));
+  const printable = withManifestErrors(documents.objects, () => judgeConnections(modelWithExternals, options, io.progress));
   // Notes come after every check that can fail, so a failure stays one line on stderr.
-  for (const note of notes) io.stderr.write(`k8s-security: note: ${note}\n`);
+  for (const note of [...documents.notes, ...notes]) io.stderr.write(`k8s-security: note: ${note}\n`);
   io.stdout.write(formatAnalyzeReport(options.output, { connections: printable, endpoints: endpointIds(modelWithExternals) }));
   return 0;
 }
@@ -81,16 +87,20 @@ function judgeConnections(model: ClusterModel, options: AnalyzeOptions, progress
   return rows;
 }
 
-async function readDocuments(options: AnalyzeOptions, cwd: string): Promise<ManifestDocument[]> {
-  try {
-    return await readManifestDocuments(await collectManifestFiles(options.paths, cwd), cwd);
-  } catch (error) {
-    if (error instanceof ManifestReadError) throw new UsageError(error.message);
-    throw error;
+/** The objects to analyze, from files, stdin or a live cluster, and what reading them noted. */
+async function readDocuments(options: AnalyzeOptions, io: CommandIo): Promise<{ objects: SourcedObject[]; notes: string[] }> {
+  const live = liveSourceOf(options.live, options.paths, io, 'analyze');
+  io.progress?.(live ? 'reading the cluster' : `reading ${describePaths(options.paths)}`);
+  if (live) {
+    const cluster = await readLiveCluster(live);
+    return { objects: cluster.objects.map((object) => ({ file: cluster.source, line: 0, object })), notes: [] };
   }
+  const input = await readManifestInput(options.paths, io, { command: 'analyze', skipInvalid: options.skipInvalid, allowEmpty: options.allowEmpty });
+  printWarnings(input.warnings, io);
+  return input;
 }
 
-function buildModel(documents: readonly ManifestDocument[]): ClusterModelLoad {
+function buildModel(documents: readonly SourcedObject[]): ClusterModelLoad {
   return withManifestErrors(documents, () => {
     const load = clusterModelFromObjects(documents.map((document) => document.object));
     return { model: load.model, notes: load.notes.map((note) => withSourceLocations(note, documents)) };
@@ -102,47 +112,38 @@ function buildModel(documents: readonly ManifestDocument[]): ClusterModelLoad {
  * line of the object at fault. Some checks (e.g. two policies with one name) only run when the
  * evaluator indexes the model, so analysis needs this as much as loading does.
  */
-function withManifestErrors<T>(documents: readonly ManifestDocument[], step: () => T): T {
+function withManifestErrors<T>(documents: readonly SourcedObject[], step: () => T): T {
   try {
     return step();
   } catch (error) {
     if (error instanceof AnalyzerInputError) {
       const source = locateObject(error.objectRef, documents);
-      const where = source ? `${source.file}:${source.line}: ` : '';
+      const where = source ? `${locationText(source)}: ` : '';
       throw new UsageError(`${where}${withSourceLocations(error.objectRef, documents)}: ${error.field}: ${error.problem}`);
     }
     throw error;
   }
 }
 
-const OBJECT_POSITION = /objects\[(\d+)\]((?:\.items\[\d+\])*)/;
+const OBJECT_POSITION = /objects\[(\d+)\]/;
 
-/**
- * Finds the document an analyzer object reference points at: `Kind objects[3]...` by position,
- * `Kind namespace/name` or `Kind name` by identity (List items included).
- */
-function locateObject(objectRef: string, documents: readonly ManifestDocument[]): ManifestDocument | undefined {
-  const position = OBJECT_POSITION.exec(objectRef);
-  if (position) return documents[Number(position[1])];
-  const identity = /^(\S+) (?:([^/\s]+)\/)?([^/\s]+)$/.exec(objectRef);
-  if (!identity) return undefined;
-  const [, kind, namespace, name] = identity;
-  return documents.find((document) => containsObject(document.object, kind!, namespace, name!));
+/** `file:line` of a document; objects of a live cluster have no line. */
+function locationText(source: SourcedObject): string {
+  return source.line > 0 ? `${source.file}:${source.line}` : source.file;
 }
 
-function containsObject(object: unknown, kind: string, namespace: string | undefined, name: string): boolean {
-  if (typeof object !== 'object' || object === null) return false;
-  const record = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; items?: unknown };
-  if (Array.isArray(record.items) && record.items.some((item) => containsObject(item, kind, namespace, name))) return true;
-  const objectNamespace = typeof record.metadata?.namespace === 'string' && record.metadata.namespace !== '' ? record.metadata.namespace : 'default';
-  return record.kind === kind && record.metadata?.name === name && (namespace === undefined || namespace === objectNamespace);
+/** Finds the object an analyzer reference points at: `Kind objects[3]` by position, `Kind namespace/name` by identity. */
+function locateObject(ref: string, documents: readonly SourcedObject[]): SourcedObject | undefined {
+  const position = OBJECT_POSITION.exec(ref);
+  if (position) return documents[Number(position[1])];
+  return documents.find((document) => objectRef(document.object, '') === ref);
 }
 
 /** The analyzer names nameless objects by input position; users know them by file and line. */
-function withSourceLocations(text: string, documents: readonly ManifestDocument[]): string {
-  return text.replace(new RegExp(OBJECT_POSITION.source, 'g'), (match, index: string, items: string) => {
+function withSourceLocations(text: string, documents: readonly SourcedObject[]): string {
+  return text.replace(new RegExp(OBJECT_POSITION.source, 'g'), (match, index: string) => {
     const document = documents[Number(index)];
-    return document ? `${document.file}:${document.line}${items.replace(/^\./, ' ')}` : match;
+    return document ? locationText(document) : match;
   });
 }
 

@@ -1,13 +1,11 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
+import { fakeKubeconfig, startRecordedApiServer, type FakeApiServer } from '../live/test-support/fake-api-server.js';
 import { officialSarifSchemaProblems, sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
-import { kubeconfig, startFakeApiServer } from '../test-support/fake-api-server.js';
 
 async function run(args: string[], cwd: string) {
   let stdout = '';
@@ -17,8 +15,7 @@ async function run(args: string[], cwd: string) {
 }
 
 let dir: string;
-let server: Server;
-const requests: string[] = [];
+let server: FakeApiServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'k8s-security-audit-'));
@@ -34,13 +31,12 @@ beforeAll(async () => {
     path.join(dir, 'bad-cidr.yaml'),
     toYamlStream([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'legacy' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1' } }] }] } }]),
   );
-  server = await startFakeApiServer(requests);
-  const { port } = server.address() as AddressInfo;
-  writeFileSync(path.join(dir, 'kubeconfig.yaml'), kubeconfig(`http://127.0.0.1:${port}`));
-  writeFileSync(path.join(dir, 'kubeconfig-down.yaml'), kubeconfig('http://127.0.0.1:1'));
+  server = await startRecordedApiServer();
+  writeFileSync(path.join(dir, 'kubeconfig.yaml'), fakeKubeconfig(server.url));
+  writeFileSync(path.join(dir, 'kubeconfig-down.yaml'), fakeKubeconfig('http://127.0.0.1:1'));
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 describe('k8s-security audit PATH...', () => {
   it('passes the generated policy set of every environment with exit code 0', async () => {
@@ -83,7 +79,6 @@ describe('k8s-security audit PATH...', () => {
     const junit = (await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'junit'], dir)).stdout;
     expect(xmlWellFormednessProblem(junit)).toBeUndefined();
     expect(junit).toContain('<testsuite name="production" tests="5" failures="0"');
-    expect(junit).toContain('<property name="control" value="PCI-DSS 1.3.1"/>');
 
     const markdown = (await run(['audit', 'allow-all.yaml', '--output', 'md'], dir)).stdout;
     expect(markdown).toContain('| error | AUD001 default-deny-ingress | legacy |');
@@ -150,12 +145,12 @@ describe('k8s-security audit PATH...', () => {
 
 describe('k8s-security audit --kubeconfig', () => {
   it('lists namespaces, pods and policies read-only, page by page, and audits the cluster', async () => {
-    requests.length = 0;
+    server.requests.length = 0;
     const { code, stdout, stderr } = await run(['audit', '--kubeconfig', 'kubeconfig.yaml', '--output', 'json'], dir);
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
-    expect(requests).toContain('GET /api/v1/pods continue=4');
+    expect(server.requests.every((request) => request.startsWith('GET '))).toBe(true);
+    expect(server.requests).toContain('GET /api/v1/pods continue=4');
     const report = JSON.parse(stdout);
     expect(report.subjects).toEqual(['default', 'ingress-nginx', 'legacy', 'monitoring', 'production']);
     const production = report.results.filter((r: { subject: string }) => r.subject === 'production');
@@ -182,10 +177,10 @@ describe('k8s-security audit --kubeconfig', () => {
   const errorCases: [string, string[], RegExp][] = [
     ['no input', ['audit'], /audit needs files or a cluster/],
     ['files and a cluster together', ['audit', 'generated', '--kubeconfig', 'kubeconfig.yaml'], /either files or a cluster/],
-    ['--context without --kubeconfig', ['audit', 'generated', '--context', 'fake'], /--context needs --kubeconfig/],
+    ['files and --context together', ['audit', 'generated', '--context', 'fake'], /audit reads either files or a cluster/],
     ['a missing kubeconfig', ['audit', '--kubeconfig', 'nope.yaml'], /cannot read kubeconfig nope\.yaml: no such file/],
     ['an unknown context', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'prod'], /--context "prod" is not in kubeconfig\.yaml: it has fake, denied/],
-    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(audit needs list/],
+    ['a refused token', ['audit', '--kubeconfig', 'kubeconfig.yaml', '--context', 'denied'], /cannot list namespaces from http:\/\/127\.0\.0\.1:\d+: HTTP 401: Unauthorized \(needs list on namespaces/],
     ['an unreachable server', ['audit', '--kubeconfig', 'kubeconfig-down.yaml'], /cannot list namespaces from http:\/\/127\.0\.0\.1:1: /],
     ['a policy the analyzer cannot read', ['audit', 'bad-cidr.yaml'], /NetworkPolicy legacy\/x: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: .*did you mean "10\.0\.0\.1\/32"/],
     ['an unknown format', ['audit', 'generated', '--output', 'html'], /--output "html" is not a format/],

@@ -1,17 +1,19 @@
 /** `k8s-security audit`: semantic default-deny audit of namespaces, from manifests or a live cluster. */
 import { parseArgs } from 'node:util';
-import { AUDIT_CHECK_LIST, AnalyzerInputError, auditNamespaces, type AuditResult } from '@k8s-security-pro/core';
+import { AUDIT_CHECK_LIST, AnalyzerInputError, auditNamespaces, nameOf, namespaceOf, type AuditResult, type SourcedObject } from '@k8s-security-pro/core';
 import { UsageError, stdoutPaint, type CommandIo } from '../io.js';
 import { formatReport } from '../report/format-report.js';
 import { failuresAtOrAbove, type Report, type ReportLocation } from '../report/report-model.js';
 import { REPORT_OPTIONS_USAGE, cliVersion, parseFailOn, parseReportFormat } from '../report/report-options.js';
-import { readClusterObjects } from './audit-cluster.js';
 import { describePaths } from '../conventions/progress.js';
+import { MANIFEST_INPUT_FLAGS, MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
+import { LIVE_CLUSTER_FLAGS, LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
+import { readLiveCluster } from '../live/read-cluster.js';
 import { frameworkReport, parseFramework } from './audit-framework.js';
-import { readManifestInputs, type ManifestDocument } from './lint-input.js';
 
 export const AUDIT_USAGE = `Usage: k8s-security audit PATH... [options]
        k8s-security audit --kubeconfig FILE [--context NAME] [options]
+       k8s-security audit --context NAME | --cluster [options]
 
 Checks each namespace for real default-deny semantics with the reachability
 analyzer: AUD001 default-deny ingress, AUD002 default-deny egress, AUD003
@@ -21,8 +23,8 @@ Reads manifests (files, folders) or a live cluster (read-only list calls).
 
 Options:
 ${REPORT_OPTIONS_USAGE}
-  --kubeconfig FILE  read the cluster of this kubeconfig instead of files
-  --context NAME     kubeconfig context to use (default: its current context)
+${LIVE_CLUSTER_USAGE}
+${MANIFEST_INPUT_USAGE.replace('COMMAND', 'audit')}
   --include NS       also audit NS (repeat or comma-separate); system
                      namespaces are left out unless included
   --exclude NS       leave NS out (repeat or comma-separate)
@@ -37,13 +39,13 @@ const splitList = (values: readonly string[] | undefined) =>
   (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 
 /** Where each NetworkPolicy of the input sits, by `namespace/name`, to locate audit results in files. */
-export function policyLocations(documents: readonly ManifestDocument[]): Map<string, ReportLocation> {
+export function policyLocations(documents: readonly SourcedObject[]): Map<string, ReportLocation> {
   const locations = new Map<string, ReportLocation>();
   for (const { file, line, object } of documents) {
-    const { kind, metadata } = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-    if (kind !== 'NetworkPolicy' || typeof metadata?.name !== 'string') continue;
-    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
-    if (!locations.has(`${namespace}/${metadata.name}`)) locations.set(`${namespace}/${metadata.name}`, { file, line });
+    const name = nameOf(object);
+    if (object.kind !== 'NetworkPolicy' || name === undefined) continue;
+    const key = `${namespaceOf(object)}/${name}`;
+    if (!locations.has(key)) locations.set(key, { file, line });
   }
   return locations;
 }
@@ -89,8 +91,8 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     options: {
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
+      ...LIVE_CLUSTER_FLAGS,
+      ...MANIFEST_INPUT_FLAGS,
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       framework: { type: 'string' },
@@ -101,25 +103,22 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
   const format = parseReportFormat(values.output);
   const failOn = parseFailOn(values['fail-on']);
   const framework = parseFramework(values.framework);
-  if (values.kubeconfig !== undefined && positionals.length > 0) {
-    throw new UsageError('audit reads either files or a cluster: give PATH... or --kubeconfig, not both');
-  }
-  if (values.kubeconfig === undefined && values.context !== undefined) throw new UsageError('--context needs --kubeconfig FILE');
-  if (values.kubeconfig === undefined && positionals.length === 0) {
-    throw new UsageError('audit needs files or a cluster: k8s-security audit PATH... or --kubeconfig FILE');
-  }
+  const live = liveSourceOf(values, positionals, io, 'audit');
 
   let objects: readonly unknown[];
   let source: string;
   let locations = new Map<string, ReportLocation>();
-  if (values.kubeconfig !== undefined) {
-    io.progress?.(`reading the cluster of ${values.kubeconfig}`);
-    ({ objects, source } = await readClusterObjects(values.kubeconfig, values.context, io.cwd));
+  let readerNotes: string[] = [];
+  if (live) {
+    io.progress?.('reading the cluster');
+    ({ objects, source } = await readLiveCluster(live));
   } else {
     io.progress?.(`reading ${describePaths(positionals)}`);
-    const documents = await readManifestInputs(positionals, io.cwd);
-    objects = documents.map((document) => document.object);
-    locations = policyLocations(documents);
+    const input = await readManifestInput(positionals, io, { command: 'audit', skipInvalid: values['skip-invalid'], allowEmpty: values['allow-empty'] });
+    printWarnings(input.warnings, io);
+    objects = input.objects.map((document) => document.object);
+    locations = policyLocations(input.objects);
+    readerNotes = input.notes;
     source = positionals.join(', ');
   }
   let result: AuditResult;
@@ -130,7 +129,8 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     if (error instanceof AnalyzerInputError) throw new UsageError(error.message);
     throw error;
   }
-  const report = framework ? frameworkReport(result, framework, source, locations) : auditReport(result, source, locations);
+  const withNotes = { ...result, notes: [...readerNotes, ...result.notes] };
+  const report = framework ? frameworkReport(withNotes, framework, source, locations) : auditReport(withNotes, source, locations);
   io.stdout.write(formatReport(report, format, stdoutPaint(io)));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

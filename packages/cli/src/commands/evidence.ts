@@ -15,8 +15,8 @@ import { evidenceBundleProblems } from '../evidence/bundle-schema.js';
 import { compareBundles, formatComparisonText, type BundleComparison } from '../evidence/compare-bundles.js';
 import { renderEvidenceHtml } from '../evidence/render-html.js';
 import { renderComparisonMarkdown, renderEvidenceMarkdown } from '../evidence/render-markdown.js';
-import { readClusterObjects } from './audit-cluster.js';
-import { readManifestInputs } from './lint-input.js';
+import { readLiveCluster } from '../live/read-cluster.js';
+import { printWarnings, readManifestInput } from '../input/manifest-input.js';
 
 export const EVIDENCE_USAGE = `Usage: k8s-security evidence PATH... [options]
        k8s-security evidence --kubeconfig FILE [--context NAME] [options]
@@ -147,15 +147,17 @@ export async function evidence(args: readonly string[], io: CommandIo): Promise<
   let source: EvidenceBundle['source'];
   let serverVersion: string | null = null;
   if (values.kubeconfig !== undefined) {
-    const read = await readClusterObjects(values.kubeconfig, values.context, io.cwd);
+    const read = await readLiveCluster({ kubeconfig: values.kubeconfig, ...(values.context !== undefined ? { context: values.context } : {}), cwd: io.cwd });
     objects = read.objects;
     serverVersion = read.serverVersion;
     source = { kind: 'cluster', description: read.source, files: [] };
   } else {
-    const documents = await readManifestInputs(positionals, io.cwd);
+    const input = await readManifestInput(positionals, io, { command: 'evidence' });
+    printWarnings(input.warnings, io);
+    const documents = input.objects;
     objects = documents.map((document) => document.object);
     const files = [...new Set(documents.map((document) => document.file))].sort();
-    const hashed = await Promise.all(files.map(async (file) => ({ path: file, sha256: sha256Hex(await readFile(path.resolve(io.cwd, file))) })));
+    const hashed = await Promise.all(files.filter((file) => file !== '-' && file !== '<stdin>').map(async (file) => ({ path: file, sha256: sha256Hex(await readFile(path.resolve(io.cwd, file))) })));
     source = { kind: 'manifests', description: positionals.join(', '), files: hashed };
   }
 

@@ -1,104 +1,99 @@
 /**
- * Reads Kubernetes manifests from files and folders for the commands that analyze a cluster
- * description. The only module of `analyze` that touches the file system.
+ * Reads manifest text from files, folders and stdin (`-`) for analyze, lint and audit. The only
+ * input module that touches the file system: parsing and reading objects is the core's job.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { UsageError, type CommandIo } from '../io.js';
 
 /** File name endings read from folders; a file named explicitly is read whatever its name. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
-/** One top-level document of a manifest file, with where it came from for error messages. */
-export interface ManifestDocument {
-  /** The file as the user should see it: relative to the working directory when inside it. */
+/** The argument that means standard input. */
+export const STDIN_ARGUMENT = '-';
+
+/** The text of one input file (`-` for stdin), named as the user should see it. */
+export interface ManifestSource {
   readonly file: string;
-  /** 1-based line where the document starts. */
-  readonly line: number;
-  readonly object: unknown;
+  readonly text: string;
 }
 
-/** A file or folder that cannot be read, or YAML that does not parse. */
-export class ManifestReadError extends Error {
-  override readonly name = 'ManifestReadError';
-}
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /**
- * Expands `inputs` (files or folders, relative to `cwd`) into manifest files: folders are walked
- * recursively and their `.yaml`, `.yml` and `.json` files kept. The result is sorted by path and
- * free of duplicates, so output never depends on directory order.
+ * Reads `inputs` (files, folders walked recursively for `.yaml`, `.yml` and `.json`, or `-`) in
+ * a stable order: inputs as given, each folder's files sorted by path, each file once. Helm
+ * charts and Kustomize folders are refused with the command that renders them for `command`.
  */
-export async function collectManifestFiles(inputs: readonly string[], cwd: string): Promise<string[]> {
-  const files = new Set<string>();
+export async function readManifestSources(inputs: readonly string[], io: CommandIo, command: string): Promise<ManifestSource[]> {
+  const sources: ManifestSource[] = [];
+  const seen = new Set<string>();
   for (const input of inputs) {
-    const absolute = path.resolve(cwd, input);
-    const info = await statOrThrow(absolute, cwd);
-    if (info.isDirectory()) {
-      const found = await walk(absolute, cwd);
-      if (found.length === 0) {
-        throw new ManifestReadError(`${displayPath(absolute, cwd)}: no ${MANIFEST_EXTENSIONS.join(', ')} files in this folder`);
-      }
-      found.forEach((file) => files.add(file));
-    } else {
-      files.add(absolute);
+    if (input === STDIN_ARGUMENT) {
+      if (seen.has(STDIN_ARGUMENT)) throw new UsageError('"-" (stdin) is given twice: stdin can be read once');
+      seen.add(STDIN_ARGUMENT);
+      sources.push({ file: STDIN_ARGUMENT, text: await readStdin(io) });
+      continue;
+    }
+    const absolute = path.resolve(io.cwd, input);
+    const info = await statOrThrow(absolute, io.cwd);
+    const files = info.isDirectory() ? await manifestFilesOf(absolute, io.cwd, command) : [checkedFile(absolute, io.cwd, command)];
+    for (const file of files) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      sources.push({ file: displayPath(file, io.cwd), text: await readText(file, io.cwd) });
     }
   }
-  return [...files].sort(compareCodePoints);
+  return sources;
 }
 
-/** Reads and parses every file; empty documents (a lone `---`, comments only) are dropped. */
-export async function readManifestDocuments(files: readonly string[], cwd: string): Promise<ManifestDocument[]> {
-  const documents: ManifestDocument[] = [];
-  for (const absolute of files) {
-    const file = displayPath(absolute, cwd);
-    let text: string;
-    try {
-      text = await readFile(absolute, 'utf8');
-    } catch (error) {
-      throw new ManifestReadError(`${file}: cannot read the file (${describeFsError(error)})`);
-    }
-    for (const document of parseManifestText(text, file)) documents.push(document);
+async function readStdin(io: CommandIo): Promise<string> {
+  if (!io.stdin) throw new UsageError('"-" means stdin, and no stdin is available here: give files or folders');
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+async function manifestFilesOf(folder: string, cwd: string, command: string): Promise<string[]> {
+  const found = await walk(folder, cwd, command);
+  if (found.length === 0) {
+    throw new UsageError(`${displayPath(folder, cwd)}: no ${MANIFEST_EXTENSIONS.join(', ')} files in this folder`);
   }
-  return documents;
+  return found.sort(compareCodePoints);
 }
 
-/** Parses one multi-document YAML (or JSON) text; reports the first syntax error with its line. */
-export function parseManifestText(text: string, file: string): ManifestDocument[] {
-  const documents: ManifestDocument[] = [];
-  const lineStarts = lineStartOffsets(text);
-  for (const document of parseAllDocuments(text, { prettyErrors: true })) {
-    const [problem] = document.errors;
-    if (problem) {
-      const position = problem.linePos?.[0];
-      const where = position ? `${file}:${position.line}:${position.col}` : file;
-      throw new ManifestReadError(`${where}: invalid YAML: ${firstSentence(problem.message)}`);
-    }
-    const object: unknown = document.toJS();
-    if (object === null || object === undefined) continue;
-    const start = document.contents?.range[0] ?? 0;
-    const line = lineOf(lineStarts, start);
-    if (typeof object !== 'object' || Array.isArray(object)) {
-      throw new ManifestReadError(`${file}:${line}: this document is not a Kubernetes object: expected a mapping with apiVersion and kind`);
-    }
-    documents.push({ file, line, object });
+/** A chart or a kustomization is a recipe, not manifests: say how to render it. */
+function refuseRecipeFolder(folder: string, names: readonly string[], cwd: string, command: string): void {
+  const shown = displayPath(folder, cwd);
+  if (names.includes('Chart.yaml')) {
+    throw new UsageError(`${shown} is a Helm chart, not manifests: render it first, e.g. helm template RELEASE ${shown} | k8s-security ${command} -`);
   }
-  return documents;
+  if (names.some((name) => KUSTOMIZATION_FILES.includes(name))) {
+    throw new UsageError(`${shown} is a Kustomize folder, not manifests: render it first, e.g. kubectl kustomize ${shown} | k8s-security ${command} -`);
+  }
 }
 
-async function walk(folder: string, cwd: string): Promise<string[]> {
+function checkedFile(file: string, cwd: string, command: string): string {
+  refuseRecipeFolder(path.dirname(file), [path.basename(file)], cwd, command);
+  return file;
+}
+
+async function walk(folder: string, cwd: string, command: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    throw new ManifestReadError(`${displayPath(folder, cwd)}: cannot read the folder (${describeFsError(error)})`);
+    throw new UsageError(`${displayPath(folder, cwd)}: cannot read the folder (${describeFsError(error)})`);
   }
+  refuseRecipeFolder(folder, entries.map((entry) => entry.name), cwd, command);
   const files: string[] = [];
   for (const entry of entries) {
     const child = path.join(folder, entry.name);
     // Symbolic links are followed, so a linked folder or file counts as what it points to.
     const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && (await statOrThrow(child, cwd)).isDirectory());
     if (isDirectory) {
-      for (const file of await walk(child, cwd)) files.push(file);
+      for (const file of await walk(child, cwd, command)) files.push(file);
     } else if (MANIFEST_EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension))) {
       files.push(child);
     }
@@ -106,11 +101,19 @@ async function walk(folder: string, cwd: string): Promise<string[]> {
   return files;
 }
 
+async function readText(file: string, cwd: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${displayPath(file, cwd)}: cannot read the file (${describeFsError(error)})`);
+  }
+}
+
 async function statOrThrow(absolute: string, cwd: string) {
   try {
     return await stat(absolute);
   } catch (error) {
-    throw new ManifestReadError(`${displayPath(absolute, cwd)}: cannot read (${describeFsError(error)})`);
+    throw new UsageError(`${displayPath(absolute, cwd)}: cannot read (${describeFsError(error)})`);
   }
 }
 
@@ -137,27 +140,4 @@ export function displayPath(absolute: string, cwd: string): string {
 
 function compareCodePoints(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The yaml package appends a code excerpt after the first line; one line is what we print. */
-function firstSentence(message: string): string {
-  const firstLine = message.split('\n')[0] ?? message;
-  return firstLine.replace(/ at line \d+, column \d+:?$/, '').trim();
-}
-
-function lineStartOffsets(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(lineStarts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (lineStarts[middle]! <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low + 1;
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-const FIXTURES = fileURLToPath(new URL('../commands/audit-fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../live/test-support/recorded/', import.meta.url));
 const RECORDED: Record<string, string> = {
   '/api/v1/namespaces': 'namespaces.json',
   '/api/v1/pods': 'pods.json',

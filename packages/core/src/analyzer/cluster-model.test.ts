@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnalyzerInputError } from './analyzer-input-error.js';
 import { clusterModelFromObjects, externalEndpoint } from './cluster-model.js';
+import { evaluateConnection } from './reachability.js';
 
 const template = (labels: Record<string, string>, ports: unknown[] = []) => ({
   metadata: { labels },
@@ -125,6 +126,37 @@ describe('clusterModelFromObjects', () => {
     ]);
   });
 
+  it.each(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'])(
+    'skips a %s whose pod template sets hostNetwork, with a note, and keeps one that does not',
+    (kind) => {
+      const withHostNetwork = workload(kind, 'node-exporter', { template: { ...template({ app: 'x' }), spec: { hostNetwork: true, containers: [] } } });
+      const ordinary = workload(kind, 'web', { template: template({ app: 'web' }) });
+      const { model, notes } = clusterModelFromObjects([withHostNetwork, ordinary]);
+      expect(model.endpoints.map((e) => e.id)).toEqual(['shop/web']);
+      expect(notes).toContain(
+        `skipped ${kind} shop/node-exporter: its pod template sets hostNetwork: true, and such pods are outside NetworkPolicy (their traffic uses the node's IP)`,
+      );
+    },
+  );
+
+  it('skips a CronJob whose job template runs hostNetwork pods', () => {
+    const cronJob = workload('CronJob', 'backup', { jobTemplate: { spec: { template: { ...template({}), spec: { hostNetwork: true, containers: [] } } } } });
+    const { model, notes } = clusterModelFromObjects([cronJob]);
+    expect(model.endpoints).toEqual([]);
+    expect(notes[0]).toMatch(/^skipped CronJob shop\/backup: its pod template sets hostNetwork: true/);
+  });
+
+  it('reads typed lists whose items carry no kind, as a raw API GET returns them', () => {
+    const { model } = clusterModelFromObjects([
+      { apiVersion: 'v1', kind: 'NamespaceList', items: [{ metadata: { name: 'shop', labels: { team: 'a' } } }] },
+      { apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'p', namespace: 'shop' }, spec: { containers: [] } }] },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: [{ metadata: { name: 'deny', namespace: 'shop' }, spec: {} }] },
+    ]);
+    expect(model.namespaces.map((n) => [n.name, n.labels['team']])).toEqual([['shop', 'a']]);
+    expect(model.endpoints.map((e) => e.id)).toEqual(['shop/p']);
+    expect(model.policies.map((p) => p.metadata.name)).toEqual(['deny']);
+  });
+
   it('assumes the default namespace when metadata.namespace is missing, and notes it', () => {
     const { model, notes } = clusterModelFromObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] } }]);
     expect(model.endpoints.map((e) => e.id)).toEqual(['default/p']);
@@ -138,12 +170,22 @@ describe('clusterModelFromObjects', () => {
     expect(error.message).toBe('Pod objects[1]: metadata.name: every Pod needs a name: set metadata.name');
   });
 
-  it('rejects a NetworkPolicy without spec.podSelector and says how to select every pod', () => {
-    const error = inputError(() =>
-      clusterModelFromObjects([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all', namespace: 'prod' }, spec: {} }]),
-    );
-    expect([error.objectRef, error.field]).toEqual(['NetworkPolicy prod/deny-all', 'spec.podSelector']);
-    expect(error.message).toContain('use podSelector: {} to select every pod of the namespace');
+  it.each([
+    ['missing', {}],
+    ['null', { podSelector: null }],
+  ])('reads a %s spec.podSelector as {}, as the API server stores it: the policy isolates every pod of its namespace', (_case, spec) => {
+    const pod = (name: string, namespace: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace },
+      spec: { containers: [{ name: 'main', ports: [{ containerPort: 80 }] }] },
+    });
+    const objects = [pod('db', 'prod'), pod('client', 'dev')];
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all', namespace: 'prod' }, spec };
+    const verdict = (input: unknown[]) => evaluateConnection(clusterModelFromObjects(input).model, 'dev/client', 'prod/db', 80, 'TCP').allowed;
+    // The same connection without the policy is allowed, so the denial comes from the podSelector default.
+    expect(verdict(objects)).toBe(true);
+    expect(verdict([...objects, policy])).toBe(false);
   });
 
   it('rejects a policy port that is neither a number nor a name', () => {

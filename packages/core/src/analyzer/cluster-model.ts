@@ -5,6 +5,9 @@
  */
 import { parseIp } from '../model/kubernetes-names.js';
 import { NAMESPACE_NAME_LABEL, type NetworkPolicy, type NetworkPolicyProtocol } from '../model/network-policy.js';
+import { flattenLists } from '../kubernetes/kubernetes-lists.js';
+import { declaresNamespace, isRecord, kindOf, nameOf, namespaceOf, objectRef } from '../kubernetes/object-fields.js';
+import { podShapeOf, usesHostNetwork, type WorkloadKind } from '../kubernetes/workloads.js';
 import { AnalyzerInputError } from './analyzer-input-error.js';
 import { compilePolicy, compileProtocol, policyObjectRef } from './compiled-policy.js';
 
@@ -15,16 +18,7 @@ export type Protocol = NetworkPolicyProtocol;
 export type EndpointId = string;
 
 /** Kinds that become endpoints. Workloads stand for all the pods their template creates. */
-export type EndpointKind =
-  | 'Pod'
-  | 'Deployment'
-  | 'StatefulSet'
-  | 'DaemonSet'
-  | 'ReplicaSet'
-  | 'ReplicationController'
-  | 'Job'
-  | 'CronJob'
-  | 'External';
+export type EndpointKind = 'Pod' | WorkloadKind | 'External';
 
 /** A port a container listens on. Only named-port resolution and enumeration read it. */
 export interface ClusterContainerPort {
@@ -102,20 +96,6 @@ export function externalEndpoint(ip: string, ports: readonly { port: number; pro
   };
 }
 
-const WORKLOAD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function readLabels(raw: unknown, objectRef: string, field: string): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (!isRecord(raw)) throw new AnalyzerInputError(objectRef, field, 'must be a map of label keys to string values');
@@ -157,23 +137,21 @@ function readContainerPorts(podSpec: unknown, objectRef: string, field: string):
   return ports;
 }
 
-function readPath(root: Record<string, unknown>, path: readonly string[]): unknown {
-  let value: unknown = root;
-  for (const key of path) value = isRecord(value) ? value[key] : undefined;
-  return value;
-}
-
 /**
  * Builds a {@link ClusterModel} from parsed Kubernetes objects (e.g. the documents of a
  * manifest, or `kubectl get -o json` output).
  *
  * - `Namespace`: its labels; `kubernetes.io/metadata.name` is added when absent (noted).
  * - `Pod`: labels, `status.podIP`, container ports (protocol defaults to TCP).
+ * - A Pod or workload whose pods use `hostNetwork: true` is skipped (noted): NetworkPolicy
+ *   neither selects nor protects such pods, and their traffic carries the node's IP.
  * - Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job (`spec.template`)
  *   and CronJob (`spec.jobTemplate.spec.template`): one endpoint named after the workload, with
  *   the pod template's labels and ports and no IP.
- * - `networking.k8s.io/v1` NetworkPolicy: validated and kept.
- * - `List` (and `PodList`-style) kinds are expanded; other kinds are skipped with a note.
+ * - `networking.k8s.io/v1` NetworkPolicy: validated and kept; a missing or null
+ *   `spec.podSelector` is `{}`, as the API server stores it.
+ * - `List` and typed lists (`PodList`, `NamespaceList`, with or without item kinds) are
+ *   expanded; other kinds are skipped with a note.
  * - A namespace a pod or policy names without declaring it is created with its
  *   `kubernetes.io/metadata.name` label (noted). A missing `metadata.namespace` means `default`.
  *
@@ -189,18 +167,16 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
   let peerIds = 0;
   const nextPeerId = () => peerIds++;
 
-  const namespaceOf = (metadata: Record<string, unknown>, objectRef: string): string => {
-    const namespace = metadata['namespace'];
-    if (typeof namespace === 'string' && namespace !== '') return namespace;
-    notes.push(`${objectRef} has no metadata.namespace: assumed "default"`);
-    return 'default';
+  const namespaceNoted = (raw: unknown, ref: string): string => {
+    if (!declaresNamespace(raw)) notes.push(`${ref} has no metadata.namespace: assumed "default"`);
+    return namespaceOf(raw);
   };
 
-  const addEndpoint = (endpoint: ClusterEndpoint, objectRef: string) => {
+  const addEndpoint = (endpoint: ClusterEndpoint, ref: string) => {
     const existing = endpoints.get(endpoint.id);
     if (existing) {
       throw new AnalyzerInputError(
-        objectRef,
+        ref,
         'metadata.name',
         `endpoint id ${endpoint.id} is already taken by a ${existing.kind}: analyze them separately, or drop one of them`,
       );
@@ -216,38 +192,27 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
       return;
     }
     if (!isRecord(raw)) throw new AnalyzerInputError(`object ${location}`, '(object)', 'must be a Kubernetes object with apiVersion, kind and metadata');
-    const kind = raw['kind'];
-    if (typeof kind !== 'string' || kind === '') {
-      throw new AnalyzerInputError(`object ${location}`, 'kind', 'every object needs a kind, e.g. Pod or NetworkPolicy');
-    }
-    if (kind === 'List' || (kind.endsWith('List') && Array.isArray(raw['items']))) {
-      const items = raw['items'];
-      if (!Array.isArray(items)) throw new AnalyzerInputError(`${kind} ${location}`, 'items', 'a List needs an items array');
-      items.forEach((item, index) => visit(item, `${location}.items[${index}]`));
-      return;
-    }
+    const kind = kindOf(raw);
+    if (kind === undefined) throw new AnalyzerInputError(`object ${location}`, 'kind', 'every object needs a kind, e.g. Pod or NetworkPolicy');
+    if (kind === 'List') throw new AnalyzerInputError(`List ${location}`, 'items', 'a List needs an items array');
     const metadata = isRecord(raw['metadata']) ? raw['metadata'] : {};
-    const name = typeof metadata['name'] === 'string' && metadata['name'] !== '' ? metadata['name'] : undefined;
-    const isNamespaced = kind !== 'Namespace';
-    const provisionalRef = name
-      ? `${kind} ${isNamespaced ? `${typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : 'default'}/` : ''}${name}`
-      : `${kind} ${location}`;
+    const name = nameOf(raw);
+    const ref = objectRef(raw, location);
 
     if (kind === 'NetworkPolicy') {
       if (raw['apiVersion'] !== 'networking.k8s.io/v1') {
-        notes.push(`skipped ${provisionalRef}: apiVersion ${String(raw['apiVersion'])} is not networking.k8s.io/v1`);
+        notes.push(`skipped ${ref}: apiVersion ${String(raw['apiVersion'])} is not networking.k8s.io/v1`);
         return;
       }
       compilePolicy(raw, location, nextPeerId);
-      const objectRef = policyObjectRef(raw, location);
-      const namespace = namespaceOf(metadata, objectRef);
+      const namespace = namespaceNoted(raw, policyObjectRef(raw, location));
       policies.push({ ...(raw as unknown as NetworkPolicy), metadata: { ...(metadata as unknown as NetworkPolicy['metadata']), namespace } });
       referencedNamespaces.push(namespace);
       return;
     }
     if (kind === 'Namespace') {
-      if (!name) throw new AnalyzerInputError(provisionalRef, 'metadata.name', 'every Namespace needs a name: set metadata.name');
-      const labels = readLabels(metadata['labels'], provisionalRef, 'metadata.labels');
+      if (!name) throw new AnalyzerInputError(ref, 'metadata.name', 'every Namespace needs a name: set metadata.name');
+      const labels = readLabels(metadata['labels'], ref, 'metadata.labels');
       if (labels[NAMESPACE_NAME_LABEL] !== name) {
         notes.push(
           labels[NAMESPACE_NAME_LABEL] === undefined
@@ -256,22 +221,27 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
         );
         labels[NAMESPACE_NAME_LABEL] = name;
       }
-      if (namespaces.has(name)) throw new AnalyzerInputError(provisionalRef, 'metadata.name', `Namespace ${name} is listed twice: keep one`);
+      if (namespaces.has(name)) throw new AnalyzerInputError(ref, 'metadata.name', `Namespace ${name} is listed twice: keep one`);
       namespaces.set(name, labels);
       return;
     }
+    const shape = podShapeOf(raw);
+    if (!shape) {
+      notes.push(`skipped ${ref}: not used by the analyzer`);
+      return;
+    }
+    if (!name) throw new AnalyzerInputError(ref, 'metadata.name', `every ${kind} needs a name: set metadata.name`);
+    const namespace = namespaceNoted(raw, ref);
+    if (usesHostNetwork(shape)) {
+      const whose = kind === 'Pod' ? 'hostNetwork pods are' : `its pod template sets hostNetwork: true, and such pods are`;
+      notes.push(`skipped ${ref}: ${whose} outside NetworkPolicy (their traffic uses the node's IP)`);
+      return;
+    }
     if (kind === 'Pod') {
-      if (!name) throw new AnalyzerInputError(provisionalRef, 'metadata.name', 'every Pod needs a name: set metadata.name');
-      const namespace = namespaceOf(metadata, provisionalRef);
-      const spec = raw['spec'];
-      if (isRecord(spec) && spec['hostNetwork'] === true) {
-        notes.push(`skipped ${provisionalRef}: hostNetwork pods are outside NetworkPolicy (their traffic uses the node's IP)`);
-        return;
-      }
       const status = isRecord(raw['status']) ? raw['status'] : {};
       const ip = status['podIP'];
       if (ip !== undefined && ip !== null && ip !== '' && (typeof ip !== 'string' || !parseIp(ip))) {
-        throw new AnalyzerInputError(provisionalRef, 'status.podIP', `"${String(ip)}" is not an IP address: give the pod's address, e.g. "10.244.1.5", or leave it out`);
+        throw new AnalyzerInputError(ref, 'status.podIP', `"${String(ip)}" is not an IP address: give the pod's address, e.g. "10.244.1.5", or leave it out`);
       }
       addEndpoint(
         {
@@ -279,41 +249,32 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
           kind: 'Pod',
           namespace,
           name,
-          labels: readLabels(metadata['labels'], provisionalRef, 'metadata.labels'),
+          labels: readLabels(metadata['labels'], ref, 'metadata.labels'),
           ...(typeof ip === 'string' && ip !== '' ? { ip } : {}),
-          ports: readContainerPorts(spec, provisionalRef, 'spec'),
+          ports: readContainerPorts(raw['spec'], ref, 'spec'),
         },
-        provisionalRef,
+        ref,
       );
       return;
     }
-    const templatePath = WORKLOAD_TEMPLATE_PATHS[kind];
-    if (templatePath) {
-      if (!name) throw new AnalyzerInputError(provisionalRef, 'metadata.name', `every ${kind} needs a name: set metadata.name`);
-      const namespace = namespaceOf(metadata, provisionalRef);
-      const template = readPath(raw, templatePath);
-      const field = templatePath.join('.');
-      if (!isRecord(template)) {
-        throw new AnalyzerInputError(provisionalRef, field, `a ${kind} needs its pod template (${field}) with labels and containers`);
-      }
-      const templateMetadata = isRecord(template['metadata']) ? template['metadata'] : {};
-      addEndpoint(
-        {
-          id: `${namespace}/${name}`,
-          kind: kind as EndpointKind,
-          namespace,
-          name,
-          labels: readLabels(templateMetadata['labels'], provisionalRef, `${field}.metadata.labels`),
-          ports: readContainerPorts(template['spec'], provisionalRef, `${field}.spec`),
-        },
-        provisionalRef,
-      );
-      return;
+    const field = shape.templateField;
+    if (!isRecord(shape.template)) {
+      throw new AnalyzerInputError(ref, field, `a ${kind} needs its pod template (${field}) with labels and containers`);
     }
-    notes.push(`skipped ${provisionalRef}: not used by the analyzer`);
+    addEndpoint(
+      {
+        id: `${namespace}/${name}`,
+        kind: kind as EndpointKind,
+        namespace,
+        name,
+        labels: readLabels(shape.metadata['labels'], ref, `${field}.metadata.labels`),
+        ports: readContainerPorts(shape.spec, ref, `${field}.spec`),
+      },
+      ref,
+    );
   };
 
-  objects.forEach((object, index) => visit(object, `objects[${index}]`));
+  for (const { object, location } of flattenLists(objects)) visit(object, location);
 
   for (const namespace of referencedNamespaces) {
     if (!namespaces.has(namespace)) {

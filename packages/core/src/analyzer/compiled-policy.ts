@@ -5,6 +5,7 @@
  */
 import { checkPortName, cidrContains, parseCidr, parseIp, type ParsedCidr } from '../model/kubernetes-names.js';
 import { NETWORK_POLICY_PROTOCOLS, type NetworkPolicyProtocol } from '../model/network-policy.js';
+import { effectivePolicyTypes, isRecord, nameOf, namespaceOf, objectRef as kubernetesObjectRef } from '../kubernetes/object-fields.js';
 import { AnalyzerInputError } from './analyzer-input-error.js';
 
 /** Labels of a pod or a namespace. */
@@ -71,10 +72,6 @@ export interface ResolvedContainerPort {
 }
 
 const MATCH_EVERYTHING: CompiledSelector = { key: '{}', matchesAll: true, matches: () => true };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Reads an optional list: `undefined`/`null` are absent, anything else must be an array. */
 function optionalList(value: unknown, objectRef: string, field: string, example: string): readonly unknown[] | undefined {
@@ -242,18 +239,15 @@ function compileRules(
 
 /** `NetworkPolicy <namespace>/<name>`, or the position in the input when there is no name. */
 export function policyObjectRef(raw: unknown, fallback: string): string {
-  const metadata = isRecord(raw) && isRecord(raw['metadata']) ? raw['metadata'] : {};
-  const name = metadata['name'];
-  if (typeof name !== 'string' || name === '') return `NetworkPolicy ${fallback}`;
-  const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : 'default';
-  return `NetworkPolicy ${namespace}/${name}`;
+  return kubernetesObjectRef(isRecord(raw) ? { ...raw, kind: 'NetworkPolicy' } : raw, fallback).replace(/^object /, 'NetworkPolicy ');
 }
 
 /**
  * Validates and compiles one policy.
  *
  * policyTypes defaulting (pitfall 3): absent or empty means Ingress, plus Egress only when
- * `spec.egress` holds at least one rule.
+ * `spec.egress` holds at least one rule. A missing or null `podSelector` is `{}`, as the API
+ * server stores it.
  *
  * @param fallbackRef - how to name the object when it has no `metadata.name`, e.g. `objects[3]`.
  * @param nextPeerId - hands out model-wide peer ids, so grouping can record which peers an endpoint matches.
@@ -262,17 +256,13 @@ export function policyObjectRef(raw: unknown, fallback: string): string {
 export function compilePolicy(raw: unknown, fallbackRef: string, nextPeerId: () => number): CompiledPolicy {
   const objectRef = policyObjectRef(raw, fallbackRef);
   if (!isRecord(raw)) throw new AnalyzerInputError(objectRef, '(object)', 'must be a NetworkPolicy object');
-  const metadata = raw['metadata'];
-  if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || metadata['name'] === '') {
-    throw new AnalyzerInputError(objectRef, 'metadata.name', 'every NetworkPolicy needs a name: set metadata.name');
-  }
-  const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : 'default';
+  const name = nameOf(raw);
+  if (name === undefined) throw new AnalyzerInputError(objectRef, 'metadata.name', 'every NetworkPolicy needs a name: set metadata.name');
+  const namespace = namespaceOf(raw);
   const spec = raw['spec'];
   if (!isRecord(spec)) throw new AnalyzerInputError(objectRef, 'spec', 'a NetworkPolicy needs a spec with at least podSelector: {}');
-  if (spec['podSelector'] === undefined || spec['podSelector'] === null) {
-    throw new AnalyzerInputError(objectRef, 'spec.podSelector', 'is required: use podSelector: {} to select every pod of the namespace');
-  }
-  const podSelector = compileSelector(spec['podSelector'], objectRef, 'spec.podSelector');
+  // The API server stores a missing or null podSelector as {}: the policy selects every pod of its namespace.
+  const podSelector = spec['podSelector'] === undefined || spec['podSelector'] === null ? MATCH_EVERYTHING : compileSelector(spec['podSelector'], objectRef, 'spec.podSelector');
   const ingress = compileRules(spec['ingress'], 'ingress', objectRef, nextPeerId);
   const egress = compileRules(spec['egress'], 'egress', objectRef, nextPeerId);
   const types = optionalList(spec['policyTypes'], objectRef, 'spec.policyTypes', '[Ingress, Egress]') ?? [];
@@ -281,10 +271,11 @@ export function compilePolicy(raw: unknown, fallbackRef: string, nextPeerId: () 
       throw new AnalyzerInputError(objectRef, `spec.policyTypes[${index}]`, `"${String(type)}" is not a policy type: use Ingress or Egress`);
     }
   });
-  const governsIngress = types.length > 0 ? types.includes('Ingress') : true;
-  const governsEgress = types.length > 0 ? types.includes('Egress') : egress.length > 0;
+  const governed = effectivePolicyTypes(spec);
+  const governsIngress = governed.includes('Ingress');
+  const governsEgress = governed.includes('Egress');
   return {
-    ref: `${namespace}/${metadata['name']}`,
+    ref: `${namespace}/${name}`,
     namespace,
     podSelector,
     ingress: governsIngress ? ingress : undefined,

@@ -1,16 +1,8 @@
 /** The linter: runs every enabled rule over every NetworkPolicy of parsed manifests. */
 import { ANNOTATION_PREFIX } from '../templates/namespace-isolation.js';
 import type { LintContext, LintFinding, PolicyRef } from './lint-types.js';
-import {
-  DEFAULT_NAMESPACE,
-  annotationsOf,
-  isNetworkPolicy,
-  nameOf,
-  namespaceLabelsFrom,
-  namespaceOf,
-  workloadPodsOf,
-  type WorkloadPods,
-} from './manifest-objects.js';
+import { DEFAULT_NAMESPACE, annotationsOf, nameOf, namespaceOf } from '../kubernetes/object-fields.js';
+import { isNetworkPolicy, namespaceLabelsFrom, workloadPodsOf, type WorkloadPods } from './manifest-objects.js';
 import { LINT_RULES } from './rules.js';
 
 /** Annotation on a policy that turns rules off for that policy: `NP003,NP005`. */
@@ -66,7 +58,7 @@ export function lintManifests(objects: readonly unknown[], options: LintOptions 
   const findings: LintFinding[] = [];
   const refs: PolicyRef[] = [];
   for (const entry of policies) {
-    const ref: PolicyRef = { namespace: entry.namespace, name: nameOf(entry.policy), objectIndex: entry.objectIndex };
+    const ref: PolicyRef = { namespace: entry.namespace, name: nameOf(entry.policy) ?? '(unnamed)', objectIndex: entry.objectIndex };
     refs.push(ref);
     const disabledHere = new Set(parseRuleIdList(annotationsOf(entry.policy)[LINT_DISABLE_ANNOTATION] ?? ''));
     const context: LintContext = { policy: entry.policy, namespace: entry.namespace, policies, workloads, namespaceLabels };

@@ -6,11 +6,11 @@ import {
   NAMESPACE_NAME_LABEL,
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
-  type NetworkPolicyType,
 } from '../model/network-policy.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
 import type { LintContext, LintRule, RuleViolation } from './lint-types.js';
-import { arrayOf, isEmptySelector, isRecord, selectorMatches } from './manifest-objects.js';
+import { arrayOf, effectivePolicyTypes, isRecord } from '../kubernetes/object-fields.js';
+import { isEmptySelector, selectorMatches } from './manifest-objects.js';
 
 type Direction = 'ingress' | 'egress';
 
@@ -43,18 +43,6 @@ function rulesOf(context: LintContext, direction: Direction): RuleView[] {
 
 function allRulesOf(context: LintContext): RuleView[] {
   return [...rulesOf(context, 'ingress'), ...rulesOf(context, 'egress')];
-}
-
-/**
- * `policyTypes` as the API server defaults it. The server adds Egress only when the `egress`
- * list is non-empty (apiserver defaulting checks `len(spec.egress) != 0`), so `egress: []`
- * without policyTypes isolates nothing, as pitfall 3 of docs/pitfalls.md says.
- */
-export function effectivePolicyTypes(spec: unknown): NetworkPolicyType[] {
-  const record = isRecord(spec) ? spec : {};
-  const explicit = arrayOf<string>(record.policyTypes).filter((t): t is NetworkPolicyType => t === 'Ingress' || t === 'Egress');
-  if (explicit.length > 0) return explicit;
-  return arrayOf(record.egress).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 function describeSelector(selector: unknown): string {
