@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 /** The monorepo root (this file is packages/e2e/src/process.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Where tools/install-tools.sh and tools/install-control-plane.sh put their binaries (both honour K8S_SECURITY_TOOLS_DIR). */
+/** Where tools/install-tools.sh, tools/install-control-plane.sh and tools/install-dataplane.sh put their binaries (all honour K8S_SECURITY_TOOLS_DIR). */
 export function toolsBin(): string {
   return join(process.env['K8S_SECURITY_TOOLS_DIR'] ?? join(REPO_ROOT, '.tools'), 'bin');
 }
@@ -31,6 +31,7 @@ const BUILT_BY: Record<string, string> = {
   etcd: 'bash tools/install-control-plane.sh',
   helm: 'bash tools/install-tools.sh',
   kustomize: 'bash tools/install-tools.sh',
+  'kube-router': 'bash tools/install-dataplane.sh',
 };
 
 /**
@@ -84,6 +85,8 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
+    // A command that exits without reading its input must not crash the run with EPIPE.
+    child.stdin.on('error', () => {});
     child.on('close', (code, signal) =>
       resolvePromise({
         command,

@@ -24,3 +24,14 @@ export function banner(syntax: CommentSyntax): string {
 
 /** For JSON files, which have no comments: a `$comment` value. */
 export const JSON_BANNER = BANNER_TEXT;
+
+/**
+ * `text` as YAML comment lines, `# ` each: every line break a YAML 1.1 or 1.2 parser knows starts
+ * a new comment line, and other control characters are dropped, so no text (an environment's
+ * description, say) can end the comment and inject keys.
+ */
+export function yamlCommentLines(text: string, prefix = '# '): string[] {
+  // eslint-disable-next-line no-control-regex
+  const printable = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return printable.split(/\r\n|[\r\n\u0085\u2028\u2029]/).map((line) => `${prefix}${line}`.trimEnd());
+}

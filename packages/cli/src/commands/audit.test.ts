@@ -42,7 +42,7 @@ describe('k8s-security audit PATH...', () => {
   it('passes the generated policy set of every environment with exit code 0', async () => {
     const { code, stdout, stderr } = await run(['audit', 'generated'], dir);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toMatch(/k8s-security audit: 3 namespaces checked, no failures, 15 checks passed\n$/);
+    expect(stdout).toMatch(/k8s-security audit: 3 namespaces checked, no failures, 18 checks passed\n$/);
     expect(stdout.trimEnd().split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
@@ -64,7 +64,7 @@ describe('k8s-security audit PATH...', () => {
   it('prints every format: JSON, SARIF with pass and fail results, JUnit that parses, Markdown', async () => {
     const json = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'json'], dir)).stdout);
     expect(json.subjects).toEqual(['legacy', 'production']);
-    expect(json.results).toHaveLength(10);
+    expect(json.results).toHaveLength(12);
     expect(json.rules[0]).toMatchObject({ id: 'AUD001' });
     expect(json.rules[0].tags).toEqual(expect.arrayContaining(['PCI-DSS 1.3.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'CIS 5.3.2', 'MITRE T1021', 'MITRE T1046']));
     expect(json.results[0]).toMatchObject({ ruleId: 'AUD001', subject: 'legacy', location: { file: 'allow-all.yaml', line: 2 } });
@@ -78,7 +78,7 @@ describe('k8s-security audit PATH...', () => {
 
     const junit = (await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'junit'], dir)).stdout;
     expect(xmlWellFormednessProblem(junit)).toBeUndefined();
-    expect(junit).toContain('<testsuite name="production" tests="5" failures="0"');
+    expect(junit).toContain('<testsuite name="production" tests="6" failures="0"');
 
     const markdown = (await run(['audit', 'allow-all.yaml', '--output', 'md'], dir)).stdout;
     expect(markdown).toContain('| error | AUD001 default-deny-ingress | legacy |');
@@ -160,6 +160,7 @@ describe('k8s-security audit --kubeconfig', () => {
       'AUD003 pass',
       'AUD004 pass',
       'AUD005 pass',
+      'AUD006 pass',
     ]);
     expect(production[3].message).toContain('kube-system/coredns-5d78c9869d-4hjx2');
     expect(production[4].message).toContain('ingress-nginx/ingress-nginx-controller-7d9f8c6b5-x2kqp (TCP 47123, TCP 8080, TCP 9090)');

@@ -18,7 +18,8 @@ export const AUDIT_USAGE = `Usage: k8s-security audit PATH... [options]
 Checks each namespace for real default-deny semantics with the reachability
 analyzer: AUD001 default-deny ingress, AUD002 default-deny egress, AUD003
 intra-namespace traffic both ways, AUD004 DNS bound to the DNS pods on UDP and
-TCP 53, AUD005 who else can reach it. An allow-all policy does not pass.
+TCP 53, AUD005 who else can reach it, AUD006 the template #14 opt-ins in use
+(a note). An allow-all policy does not pass.
 Reads manifests (files, folders) or a live cluster (read-only list calls).
 
 Options:

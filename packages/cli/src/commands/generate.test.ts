@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 
@@ -58,5 +59,88 @@ describe('k8s-security generate', () => {
     stderr = '';
     expect(await run('generate', '--config', 'envs.yaml')).toBe(2);
     expect(stderr).toContain('--out DIR is required');
+  });
+
+  const QA = 'environments:\n  - name: qa\n    values: {targetNamespaces: [qa]}\n';
+
+  it('keeps a newline in a description or a difference inside the comment: no key can be injected', async () => {
+    const hostile = {
+      environments: [
+        {
+          name: 'qa',
+          description: 'QA\ndenyEgressExceptDns: {enabled: false}\r\nallowIngressController: {nodeCidrs: [0.0.0.0/0]}',
+          differences: ['line one\u2028patches: [{patch: "evil"}]\u0085x: 1', 'a\u0000b'],
+          values: { targetNamespaces: ['qa'] },
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'envs.yaml'), JSON.stringify(hostile));
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(0);
+    const values = parse(readFileSync(join(dir, 'out/values-qa.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(values).toEqual({ targetNamespaces: ['qa'] });
+    const overlay = parse(readFileSync(join(dir, 'out/kustomize/overlays/qa/kustomization.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(overlay).sort()).toEqual(['apiVersion', 'kind', 'namespace', 'resources', 'sortOptions']);
+    for (const file of ['out/values-qa.yaml', 'out/kustomize/overlays/qa/kustomization.yaml']) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const commentLines = text.split('\n').filter((line) => line.includes('enabled: false') || line.includes('patches:') || line.includes('nodeCidrs'));
+      expect(commentLines.length, file).toBeGreaterThan(0);
+      for (const line of commentLines) expect(line, file).toMatch(/^#/);
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000\u0085\u2028\u2029\r]/);
+    }
+  });
+
+  it('refuses to overwrite files it did not write, such as the chart values, unless --force', async () => {
+    writeFileSync(join(dir, 'envs.yaml'), 'environments:\n  - name: prod\n    values: {targetNamespaces: [production]}\n');
+    mkdirSync(join(dir, 'chart'));
+    writeFileSync(join(dir, 'chart/values-prod.yaml'), '# hand-written\ntargetNamespaces: [production]\n');
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'chart')).toBe(2);
+    expect(stderr).toBe(
+      'k8s-security: --out chart: chart/values-prod.yaml exists and was not written by k8s-security generate. Fix: choose an empty --out folder, or pass --force to overwrite\n',
+    );
+    expect(readFileSync(join(dir, 'chart/values-prod.yaml'), 'utf8')).toBe('# hand-written\ntargetNamespaces: [production]\n');
+    expect(readdirSync(join(dir, 'chart'))).toEqual(['values-prod.yaml']);
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'chart', '--force')).toBe(0);
+    expect(readFileSync(join(dir, 'chart/values-prod.yaml'), 'utf8')).toMatch(/^# Written by `k8s-security generate`/);
+  });
+
+  it('replaces its own files on a second run without --force', async () => {
+    writeFileSync(join(dir, 'envs.yaml'), QA);
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(0);
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('refuses --out below a file, and a target that is a folder, in one line, writing nothing', async () => {
+    writeFileSync(join(dir, 'envs.yaml'), QA);
+    writeFileSync(join(dir, 'file.txt'), 'x');
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'file.txt/sub')).toBe(2);
+    expect(stderr).toBe('k8s-security: --out file.txt/sub: ' + join(dir, 'file.txt') + ' is a file, not a folder. Fix: choose another --out, or move that file away\n');
+    stderr = '';
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'file.txt')).toBe(2);
+    expect(stderr).toMatch(/^k8s-security: --out file\.txt: .*file\.txt is a file, not a folder\. Fix: /);
+    stderr = '';
+    mkdirSync(join(dir, 'out/values-qa.yaml'), { recursive: true });
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(2);
+    expect(stderr).toBe('k8s-security: --out out: out/values-qa.yaml is a folder, where generate writes a file. Fix: choose another --out, or remove that folder\n');
+    expect(readdirSync(join(dir, 'out'))).toEqual(['values-qa.yaml']);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.k8s-security-generate-'))).toEqual([]);
+  });
+
+  it('refuses a YAML bomb in the config in one line', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    writeFileSync(join(dir, 'bomb.yaml'), `${levels.join('\n')}\nenvironments: *i\n`);
+    expect(await run('generate', '--config', 'bomb.yaml', '--out', 'out')).toBe(2);
+    expect(stderr).toMatch(/^k8s-security: bomb\.yaml: YAML aliases expand too far .*Fix: write the values out without anchors and aliases\n$/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('refuses a value the guardrails refuse, naming the environment, the key and the opt-in', async () => {
+    writeFileSync(join(dir, 'envs.yaml'), 'environments:\n  - name: qa\n    values:\n      targetNamespaces: [qa]\n      allowIngressController: {nodeCidrs: [0.0.0.0/0]}\n');
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(2);
+    expect(stderr).toContain('environments[0].values.allowIngressController.nodeCidrs[0]: "0.0.0.0/0" is broader than /16');
+    expect(stderr).toContain('add opensBroadNetwork: true to this entry');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

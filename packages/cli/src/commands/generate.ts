@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/chart-builder';
 import { parseDocument } from 'yaml';
 import { UsageError, type CommandIo } from '../io.js';
 
-export const GENERATE_USAGE = `Usage: k8s-security generate --config FILE --out DIR
+export const GENERATE_USAGE = `Usage: k8s-security generate --config FILE --out DIR [--force]
 
 Renders your own environments (FILE, YAML) into DIR:
   values-<env>.yaml                        for: helm install ... ./charts/k8s-security -f DIR/values-<env>.yaml
@@ -21,28 +21,126 @@ FILE:
       values:                      # deltas over the defaults; a value you set replaces its default
         targetNamespaces: [qa]
 
-Every environment is validated by the chart's values schema before anything is written.`;
+Every environment is validated by the chart's values schema before anything is written.
+Files land by rename from a temporary folder, so a failure leaves nothing half-written. A file in
+DIR that generate did not write (it checks its own first line) is never overwritten unless --force.`;
 
-/** `k8s-security generate --config FILE --out DIR`: values files, overlays and manifests for custom environments. */
+/** First line of every file `generate` writes: how it knows a file is its own to replace. */
+export const GENERATE_BANNER = '# Written by `k8s-security generate`. Do not edit: change the config and run the command again.';
+
+/** `k8s-security generate --config FILE --out DIR [--force]`: values files, overlays and manifests for custom environments. */
 export function generate(args: readonly string[], io: CommandIo): number {
-  const { values } = parseArgs({ args: [...args], options: { config: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { config: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false } },
+    strict: true,
+  });
   if (!values.config) throw new UsageError('--config FILE is required: the YAML file that lists your environments');
   if (!values.out) throw new UsageError('--out DIR is required: the folder to write the values files and overlays to');
   const configPath = resolve(io.cwd, values.config);
   const outDir = resolve(io.cwd, values.out);
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${values.out}: exists and is not a folder`);
 
   const environments = readEnvironments(configPath, values.config);
-  const files = renderEnvironments(environments);
-  // Everything is rendered before the first write; each file lands by rename, never half-written.
-  for (const [path, content] of files) {
-    const target = join(outDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(`${target}.tmp-${process.pid}`, content, 'utf8');
-    renameSync(`${target}.tmp-${process.pid}`, target);
-  }
+  const files = new Map([...renderEnvironments(environments)].map(([path, content]) => [path, withGenerateBanner(content)]));
+  checkTargets(outDir, values.out, [...files.keys()], values.force === true);
+  writeAtomically(outDir, values.out, files);
   io.stdout.write(`wrote ${files.size} files for ${environments.map((e) => e.name).join(', ')} to ${values.out}\n`);
   return 0;
+}
+
+/** The rendered file with the chart-builder banner (first line) replaced by `generate`'s own. */
+function withGenerateBanner(content: string): string {
+  const firstLineEnd = content.indexOf('\n');
+  return `${GENERATE_BANNER}\n${content.slice(firstLineEnd + 1)}`;
+}
+
+/** What is at `path` now: nothing, a folder, or a file (with its first line). */
+function probe(path: string): { kind: 'none' } | { kind: 'dir' } | { kind: 'file'; firstLine: string } {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    return { kind: 'none' };
+  }
+  if (stats.isDirectory()) return { kind: 'dir' };
+  const head = stats.isFile() ? readFileSync(path, 'utf8').slice(0, 512) : '';
+  return { kind: 'file', firstLine: head.split('\n', 1)[0] ?? '' };
+}
+
+/**
+ * Refuses, before anything is written: a folder on the way that is a file, a target that is a
+ * folder, and a file `generate` did not write (the chart's own values-prod.yaml, a hand-edited
+ * file) unless `--force`. Each as one line naming the path and the fix.
+ */
+function checkTargets(outDir: string, shownOut: string, paths: readonly string[], force: boolean): void {
+  const checkedDirs = new Set<string>();
+  const foreign: string[] = [];
+  for (const path of paths) {
+    const target = join(outDir, path);
+    const shown = join(shownOut, path);
+    for (let dir = dirname(target); !checkedDirs.has(dir); dir = dirname(dir)) {
+      checkedDirs.add(dir);
+      const found = probe(dir);
+      if (found.kind === 'file') {
+        throw new UsageError(`--out ${shownOut}: ${relativeShown(shownOut, outDir, dir)} is a file, not a folder. Fix: choose another --out, or move that file away`);
+      }
+      if (dir === dirname(dir)) break;
+    }
+    const found = probe(target);
+    if (found.kind === 'dir') throw new UsageError(`--out ${shownOut}: ${shown} is a folder, where generate writes a file. Fix: choose another --out, or remove that folder`);
+    if (found.kind === 'file' && found.firstLine !== GENERATE_BANNER) foreign.push(shown);
+  }
+  if (foreign.length > 0 && !force) {
+    const more = foreign.length > 1 ? ` and ${foreign.length - 1} more` : '';
+    throw new UsageError(
+      `--out ${shownOut}: ${foreign[0]}${more} exists and was not written by k8s-security generate. ` +
+        'Fix: choose an empty --out folder, or pass --force to overwrite',
+    );
+  }
+}
+
+function relativeShown(shownOut: string, outDir: string, path: string): string {
+  const rel = relative(outDir, path);
+  return rel.startsWith('..') || rel === '' ? path : join(shownOut, rel);
+}
+
+/**
+ * Writes every file into a temporary folder beside `outDir`, then moves them into place by
+ * rename, so a failure while writing leaves nothing behind. A new `outDir` arrives by a single
+ * rename of the whole folder.
+ */
+function writeAtomically(outDir: string, shownOut: string, files: ReadonlyMap<string, string>): void {
+  const parent = dirname(outDir);
+  let staging: string;
+  try {
+    mkdirSync(parent, { recursive: true });
+    staging = mkdtempSync(join(parent, '.k8s-security-generate-'));
+  } catch (error) {
+    throw fsError(error, shownOut);
+  }
+  try {
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(staging, path)), { recursive: true });
+      writeFileSync(join(staging, path), content, 'utf8');
+    }
+    if (!existsSync(outDir)) {
+      renameSync(staging, outDir);
+      return;
+    }
+    for (const path of files.keys()) {
+      mkdirSync(dirname(join(outDir, path)), { recursive: true });
+      renameSync(join(staging, path), join(outDir, path));
+    }
+  } catch (error) {
+    throw fsError(error, shownOut);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function fsError(error: unknown, shownOut: string): UsageError {
+  const { code, path } = error as NodeJS.ErrnoException;
+  return new UsageError(`--out ${shownOut}: cannot write${path ? ` ${path}` : ''} (${code ?? String(error)}). Fix: check the folder and its permissions`);
 }
 
 function readEnvironments(path: string, shown: string): EnvironmentDefinition[] {
@@ -58,8 +156,18 @@ function readEnvironments(path: string, shown: string): EnvironmentDefinition[] 
     const line = problem.linePos?.[0].line;
     throw new UsageError(`${shown}${line ? `:${line}` : ''}: malformed YAML: ${problem.message.split('\n')[0]}`);
   }
+  let data: unknown;
   try {
-    return parseEnvironmentsConfig(document.toJS());
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package throws a ReferenceError when aliases expand past maxAliasCount.
+    throw new UsageError(
+      `${shown}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses, as in a "billion laughs" file): ${(error as Error).message.split('\n')[0]}. ` +
+        'Fix: write the values out without anchors and aliases',
+    );
+  }
+  try {
+    return parseEnvironmentsConfig(data);
   } catch (error) {
     if (error instanceof Error && 'issues' in error) {
       throw new UsageError(`${shown}: ${error.message.replace(/^invalid namespace-isolation options/, 'invalid environments')}`);
@@ -67,6 +175,9 @@ function readEnvironments(path: string, shown: string): EnvironmentDefinition[] 
     throw error;
   }
 }
+
+/** Alias uses a config may expand; a real environments file needs a handful at most. */
+const MAX_ALIAS_COUNT = 100;
 
 /** Every file for `environments`, keyed by path relative to the output folder. */
 export function renderEnvironments(environments: readonly EnvironmentDefinition[]): Map<string, string> {

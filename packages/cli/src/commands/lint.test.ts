@@ -120,7 +120,7 @@ describe('k8s-security lint', () => {
       'NP002 shop/allow-dns spec.egress[0].ports[0]',
       'NP005 shop/deny-egress spec.policyTypes',
     ]);
-    expect(parsed.rules).toHaveLength(11);
+    expect(parsed.rules).toHaveLength(12);
   });
 
   it('prints a structurally valid SARIF log pointing at the files', async () => {

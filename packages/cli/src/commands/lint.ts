@@ -11,7 +11,7 @@ import { MANIFEST_INPUT_FLAGS, MANIFEST_INPUT_USAGE, printWarnings, readManifest
 export const LINT_USAGE = `Usage: k8s-security lint PATH... [options]
 
 Checks the NetworkPolicies in YAML/JSON files and folders for known pitfalls
-(rules NP001-NP011, documented in docs/lint/). Pods and workloads in the input
+(rules NP001-NP012, documented in docs/lint/). Pods and workloads in the input
 let NP011 check selectors against real labels.
 
 Options:

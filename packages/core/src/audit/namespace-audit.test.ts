@@ -97,7 +97,7 @@ describe('auditNamespaces cross-namespace reach', () => {
 describe('auditNamespaces semantics', () => {
   it('fails default deny for an allow-all policy, although a policy exists (what CIS 5.3.2 scanners miss)', () => {
     const result = auditNamespaces([policy('allow-all', 'shop', { policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] })]);
-    expect(verdicts(result, 'shop')).toEqual(['AUD001 fail', 'AUD002 fail', 'AUD003 pass', 'AUD004 fail', 'AUD005 fail']);
+    expect(verdicts(result, 'shop')).toEqual(['AUD001 fail', 'AUD002 fail', 'AUD003 pass', 'AUD004 fail', 'AUD005 fail', 'AUD006 pass']);
     expect(checkOf(result, 'shop', 'AUD001')).toMatchObject({ severity: 'error', policies: ['shop/allow-all'] });
     expect(checkOf(result, 'shop', 'AUD001').message).toContain('allowed by shop/allow-all ingress[0]');
   });
@@ -117,7 +117,7 @@ describe('auditNamespaces semantics', () => {
 
   it('fails intra-namespace traffic when ingress is denied and nothing allows the namespace', () => {
     const result = auditNamespaces([denyIngress('shop')]);
-    expect(verdicts(result, 'shop')).toEqual(['AUD001 pass', 'AUD002 fail', 'AUD003 fail', 'AUD004 fail', 'AUD005 pass']);
+    expect(verdicts(result, 'shop')).toEqual(['AUD001 pass', 'AUD002 fail', 'AUD003 fail', 'AUD004 fail', 'AUD005 pass', 'AUD006 pass']);
   });
 
   it('fails intra-namespace traffic when egress is isolated without the egress mirror', () => {
@@ -127,7 +127,7 @@ describe('auditNamespaces semantics', () => {
       policy('deny-egress', 'shop', { policyTypes: ['Egress'], egress: [{ to: dnsTo, ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] }),
     ];
     const result = auditNamespaces(objects);
-    expect(verdicts(result, 'shop')).toEqual(['AUD001 pass', 'AUD002 pass', 'AUD003 fail', 'AUD004 pass', 'AUD005 pass']);
+    expect(verdicts(result, 'shop')).toEqual(['AUD001 pass', 'AUD002 pass', 'AUD003 fail', 'AUD004 pass', 'AUD005 pass', 'AUD006 pass']);
     expect(checkOf(result, 'shop', 'AUD003').message).toContain('egress denied (isolated by shop/deny-egress)');
   });
 
@@ -178,6 +178,22 @@ describe('auditNamespaces scope', () => {
     expect(controls['AUD001']).toEqual(['PCI-DSS 1.3.1', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'HIPAA 164.312(e)(1)', 'CIS 5.3.2', 'MITRE T1021', 'MITRE T1046']);
     expect(controls['AUD003']).toEqual([]);
     expect(controls['AUD004']).toEqual(['PCI-DSS 1.3.2', 'CIS 5.3.2']);
+    expect(controls['AUD006']).toEqual(['CIS 5.3.2']);
     expect(controls['AUD005']).toEqual(['PCI-DSS 1.2.5', 'PCI-DSS 1.3.1', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'MITRE T1021', 'MITRE T1046']);
+  });
+
+  it('reports the opt-ins a namespace was rendered with (AUD006), and passes without them', () => {
+    const opted = namespaceIsolation({
+      targetNamespaces: ['shop'],
+      denyEgressExceptDns: { allowedEgress: [{ cidr: '0.0.0.0/0', opensBroadNetwork: true, ports: [{ port: 443 }] }] },
+    });
+    const finding = checkOf(auditNamespaces(opted), 'shop', 'AUD006');
+    expect(finding).toMatchObject({ passed: false, severity: 'note' });
+    expect(finding.message).toBe(
+      'opt-ins in use: denyEgressExceptDns.allowedEgress[0].opensBroadNetwork (a CIDR broader than /16 (IPv4) or /48 (IPv6) is allowed, up to every address). ' +
+        'Fix: check each is still needed; without it the guardrails refuse the value.',
+    );
+    expect(finding.policies).toContain('shop/deny-egress-except-dns');
+    expect(checkOf(auditNamespaces(namespaceIsolation({ targetNamespaces: ['shop'] })), 'shop', 'AUD006').passed).toBe(true);
   });
 });

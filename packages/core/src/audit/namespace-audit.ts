@@ -16,7 +16,9 @@ import {
   type NetworkPolicyPeer,
   type NetworkPolicyProtocol,
 } from '../model/network-policy.js';
+import { describeOptIn } from '../options/guardrails.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
+import { OPT_INS_ANNOTATION } from '../templates/namespace-isolation.js';
 
 /** One audit check, as documented in the report and mapped to the catalog's controls. */
 export interface AuditCheck {
@@ -64,6 +66,13 @@ export const AUDIT_CHECKS = {
     summary: 'No arbitrary pod of another namespace, and no outside address, can reach the namespace; lists the specific pods that can.',
     severity: 'warning',
     controls: controlTagsForCheck('AUD005'),
+  },
+  optInsInUse: {
+    id: 'AUD006',
+    name: 'opt-ins-in-use',
+    summary: 'No policy of the namespace was rendered with a template #14 opt-in that opens more than the guarded default (k8s-security-pro.io/opt-ins).',
+    severity: 'note',
+    controls: controlTagsForCheck('AUD006'),
   },
 } as const satisfies Record<string, AuditCheck>;
 
@@ -460,7 +469,25 @@ function auditNamespace(probes: ProbeModel, namespace: string): NamespaceAudit {
     policies,
   );
 
-  return { namespace, checks: [defaultDenyIngress, defaultDenyEgress, intraNamespace, dnsEgress, crossNamespaceReach] };
+  // AUD006: opt-ins the namespace's policies were rendered with (template #14's annotation).
+  const optIns = new Map<string, Set<string>>();
+  for (const policy of probes.model.policies) {
+    const listed = policy.metadata.namespace === namespace ? policy.metadata.annotations?.[OPT_INS_ANNOTATION] : undefined;
+    if (typeof listed !== 'string') continue;
+    for (const optIn of listed.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+      optIns.set(optIn, (optIns.get(optIn) ?? new Set()).add(`${namespace}/${policy.metadata.name}`));
+    }
+  }
+  const optInsInUse = check(
+    AUDIT_CHECKS.optInsInUse,
+    optIns.size === 0,
+    optIns.size === 0
+      ? 'no policy was rendered with an opt-in: the guardrails hold as documented.'
+      : `opt-ins in use: ${sorted(optIns.keys()).map((optIn) => `${optIn} (${describeOptIn(optIn)})`).join('; ')}. Fix: check each is still needed; without it the guardrails refuse the value.`,
+    [...optIns.values()].flatMap((set) => [...set]),
+  );
+
+  return { namespace, checks: [defaultDenyIngress, defaultDenyEgress, intraNamespace, dnsEgress, crossNamespaceReach, optInsInUse] };
 }
 
 /**

@@ -115,8 +115,8 @@ export const NAMESPACE_ISOLATION: CatalogEntry = {
         'wget -qO- -T 5 http://<service>.${NAMESPACE}.svc.cluster.local',
     },
     {
-      title: 'Cross-namespace communication times out',
-      expected: 'The request times out ("download timed out").',
+      title: 'Cross-namespace communication is blocked',
+      expected: 'The request times out ("download timed out") where the CNI drops denied packets, or is refused ("Connection refused") where it rejects them, as kube-router does.',
       command:
         'kubectl run probe -n ${OTHER_NAMESPACE} --rm -i --restart=Never --image=busybox:1.36 -- ' +
         'wget -qO- -T 5 http://<service>.${NAMESPACE}.svc.cluster.local',

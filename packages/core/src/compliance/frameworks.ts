@@ -184,7 +184,7 @@ const CIS: ComplianceFramework = {
       citation: 'Section 5.3 (Network Policies and CNI), recommendation 5.3.2',
       contribution: 'Every target namespace gets policies with default-deny semantics in both directions, checked by what they do rather than by their existence.',
       notCovered: ['CIS 5.3.1 (the CNI supports NetworkPolicy): the operator must use an enforcing CNI.', 'Namespaces the template is not installed in.'],
-      checks: ['AUD001', 'AUD002', 'AUD004'],
+      checks: ['AUD001', 'AUD002', 'AUD004', 'AUD006'],
     }),
   ],
 };

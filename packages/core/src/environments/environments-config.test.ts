@@ -58,4 +58,18 @@ describe('parseEnvironmentsConfig with null values', () => {
       'environments[0].values.allowMonitoring.ports: expected a list, got null',
     );
   });
+
+  it("refuses a peer namespace that is another environment's target in the same config", () => {
+    const config = {
+      environments: [
+        { name: 'qa', values: { targetNamespaces: ['qa'], allowMonitoring: { namespace: 'uat' } } },
+        { name: 'uat', values: { targetNamespaces: ['uat'] } },
+      ],
+    };
+    expect(problems(config)).toContain(
+      'environments[0].values.allowMonitoring.namespace: "uat" is the namespace of another environment, which would open it to this one.',
+    );
+    const apart = { environments: [config.environments[0]!, { name: 'uat', values: { targetNamespaces: ['uat2'] } }] };
+    expect(parseEnvironmentsConfig(apart)).toHaveLength(2);
+  });
 });

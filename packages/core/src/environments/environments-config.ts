@@ -21,6 +21,7 @@ import {
   type NamespaceIsolationOptions,
   type OptionsIssue,
 } from '../options/namespace-isolation-options.js';
+import { ENVIRONMENT_NAMESPACES, guardrailIssues } from '../options/guardrails.js';
 import type { EnvironmentDefinition } from './environments.js';
 
 const environmentSchema = z.strictObject(
@@ -66,16 +67,24 @@ export function parseEnvironmentsConfig(input: unknown): EnvironmentDefinition[]
   }
   const issues: OptionsIssue[] = [];
   const seen = new Set<string>();
+  const targetsOf = (values: Record<string, unknown>): string[] =>
+    Array.isArray(values.targetNamespaces) ? values.targetNamespaces.filter((name): name is string => typeof name === 'string') : ['production'];
   parsed.data.environments.forEach((environment, index) => {
     if (seen.has(environment.name)) {
       issues.push({ path: `environments[${index}].name`, message: `"${environment.name}" is defined twice. Fix: give each environment its own name` });
     }
     seen.add(environment.name);
     const result = validateNamespaceIsolationOptions(environment.values);
-    if (!result.ok) {
+    // Peers may not sit in another environment of this config either (the built-in ones are
+    // checked by the options schema itself).
+    const otherTargets = parsed.data.environments.filter((_, other) => other !== index).flatMap((other) => targetsOf(other.values));
+    const crossIssues = result.ok
+      ? guardrailIssues(result.options, [...ENVIRONMENT_NAMESPACES, ...otherTargets]).map((issue) => ({ path: formatFieldPath(issue.path), message: issue.message }))
+      : [];
+    if (!result.ok || crossIssues.length > 0) {
       const prefix = `environments[${index}].values`;
       issues.push(
-        ...result.issues.map((issue) => ({
+        ...(result.ok ? crossIssues : result.issues).map((issue) => ({
           path: issue.path === formatFieldPath([]) ? prefix : issue.path.startsWith('[') ? `${prefix}${issue.path}` : `${prefix}.${issue.path}`,
           message: issue.message,
         })),

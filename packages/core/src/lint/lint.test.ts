@@ -147,6 +147,12 @@ describe('each rule', () => {
       path: 'spec.podSelector',
       good: [policy({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] }), pod('web', 'shop', { app: 'web' })],
     },
+    {
+      id: 'NP012',
+      bad: [policy({ policyTypes: ['Ingress'] }, 'p', 'shop', { 'k8s-security-pro.io/opt-ins': 'allowMonitoring.ports[0].opensEveryPort' })],
+      path: 'metadata.annotations["k8s-security-pro.io/opt-ins"]',
+      good: [policy({ policyTypes: ['Ingress'] })],
+    },
   ];
 
   it('has a case for every rule', () => {
@@ -241,5 +247,19 @@ describe('rule id helpers', () => {
   it('parses comma lists case-insensitively and reports unknown ids', () => {
     expect(parseRuleIdList(' np003, NP005,,')).toEqual(['NP003', 'NP005']);
     expect(unknownLintRuleIds(['NP003', 'NP999'])).toEqual(['NP999']);
+  });
+
+  it('NP012 reports each opt-in a set from template #14 was rendered with, saying what it opens', () => {
+    const policies = namespaceIsolation({
+      isolateSystemNamespaces: true,
+      denyEgressExceptDns: { allowedEgress: [{ cidr: '0.0.0.0/0', opensBroadNetwork: true, ports: [{ port: 443 }] }] },
+    });
+    const egress = policies.filter((p) => p.metadata.name === 'deny-egress-except-dns');
+    const messages = lintManifests(egress).findings.filter((f) => f.ruleId === 'NP012').map((f) => f.message);
+    expect(messages).toEqual([
+      'opt-in isolateSystemNamespaces is in use: a system namespace is isolated, which can cut DNS, the CNI or the control plane off. Check that it is still needed; without it the guardrails refuse the value.',
+      'opt-in denyEgressExceptDns.allowedEgress[0].opensBroadNetwork is in use: a CIDR broader than /16 (IPv4) or /48 (IPv6) is allowed, up to every address. Check that it is still needed; without it the guardrails refuse the value.',
+    ]);
+    expect(lintManifests(namespaceIsolation()).findings.filter((f) => f.ruleId === 'NP012')).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import {
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
 } from '../model/network-policy.js';
+import { describeOptIn } from '../options/guardrails.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
+import { OPT_INS_ANNOTATION } from '../templates/namespace-isolation.js';
 import type { LintContext, LintRule, RuleViolation } from './lint-types.js';
 import { arrayOf, effectivePolicyTypes, isRecord } from '../kubernetes/object-fields.js';
 import { isEmptySelector, selectorMatches } from './manifest-objects.js';
@@ -382,6 +384,24 @@ const selectorMatchesNothing: LintRule = {
   },
 };
 
+const optInInUse: LintRule = {
+  id: 'NP012',
+  name: 'opt-in-in-use',
+  severity: 'note',
+  summary: 'A policy of template #14 was rendered with an opt-in that opens more than the guarded default (its k8s-security-pro.io/opt-ins annotation).',
+  pitfall: 7,
+  *check(context) {
+    const listed = context.policy.metadata.annotations?.[OPT_INS_ANNOTATION];
+    if (typeof listed !== 'string') return;
+    for (const optIn of listed.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+      yield {
+        path: `metadata.annotations["${OPT_INS_ANNOTATION}"]`,
+        message: `opt-in ${optIn} is in use: ${describeOptIn(optIn)}. Check that it is still needed; without it the guardrails refuse the value.`,
+      };
+    }
+  },
+};
+
 /** Every rule, in id order. */
 export const LINT_RULES: readonly LintRule[] = [
   orInsteadOfAnd,
@@ -395,6 +415,7 @@ export const LINT_RULES: readonly LintRule[] = [
   emptyNamespaceSelector,
   systemNamespaceIsolated,
   selectorMatchesNothing,
+  optInInUse,
 ];
 
 export type { RuleViolation };

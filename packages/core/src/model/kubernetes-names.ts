@@ -10,6 +10,25 @@ const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const IANA_SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
+/**
+ * The sentences of the checks below, with their variable parts as string arguments: the chart's
+ * guardrails template is generated from them, so Helm refuses a value with the same words.
+ */
+export const NAME_MESSAGES = {
+  labelKeyPrefix: (key: string, prefix: string) =>
+    `label key "${key}" has an invalid prefix "${prefix}": the prefix must be a lowercase DNS subdomain such as "app.kubernetes.io"`,
+  labelKeyName: (key: string) =>
+    `label key "${key}" is invalid: its name part must be 1-63 characters of letters, digits, '-', '_' or '.', ` +
+    `starting and ending with a letter or digit, e.g. "app.kubernetes.io/name"`,
+  portName: (value: string) =>
+    `"${value}" is not a valid port: give a number from 1 to 65535, or a container port name ` +
+    `(at most 15 lowercase letters, digits and '-', with at least one letter, e.g. "metrics")`,
+  cidrInvalid: (value: string) =>
+    `"${value}" is not a valid CIDR: write an IPv4 or IPv6 network with its prefix length, e.g. "10.0.0.0/16"`,
+  cidrHostBits: (value: string, canonical: string, address: string, hostPrefix: string) =>
+    `"${value}" has host bits set: did you mean the network "${canonical}", or the single address "${address}/${hostPrefix}"?`,
+} as const;
+
 /** A best-effort conversion of `value` to an RFC 1123 label, for "did you mean" hints. */
 export function suggestDns1123Label(value: string): string {
   const cleaned = value
@@ -38,13 +57,10 @@ export function checkLabelKey(key: string): string | undefined {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
-    return `label key "${key}" has an invalid prefix "${prefix}": the prefix must be a lowercase DNS subdomain such as "app.kubernetes.io"`;
+    return NAME_MESSAGES.labelKeyPrefix(key, prefix);
   }
   if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
-    return (
-      `label key "${key}" is invalid: its name part must be 1-63 characters of letters, digits, '-', '_' or '.', ` +
-      `starting and ending with a letter or digit, e.g. "app.kubernetes.io/name"`
-    );
+    return NAME_MESSAGES.labelKeyName(key);
   }
   return undefined;
 }
@@ -63,10 +79,7 @@ export function checkLabelValue(value: string): string | undefined {
 /** A named container port is an IANA service name: at most 15 characters, with a letter. */
 export function checkPortName(value: string): string | undefined {
   if (value.length > 15 || !IANA_SERVICE_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
-    return (
-      `"${value}" is not a valid port: give a number from 1 to 65535, or a container port name ` +
-      `(at most 15 lowercase letters, digits and '-', with at least one letter, e.g. "metrics")`
-    );
+    return NAME_MESSAGES.portName(value);
   }
   return undefined;
 }
@@ -186,13 +199,13 @@ export function checkCidr(value: string): string | undefined {
     if (ip) {
       return `"${value}" is an address without a prefix length: did you mean "${value}/${ip.family === 4 ? 32 : 128}"?`;
     }
-    return `"${value}" is not a valid CIDR: write an IPv4 or IPv6 network with its prefix length, e.g. "10.0.0.0/16"`;
+    return NAME_MESSAGES.cidrInvalid(value);
   }
   const canonical = formatCidr(parsed);
   const address = value.slice(0, value.indexOf('/'));
   if (parseIp(address)!.value !== parsed.network) {
     const hostPrefix = parsed.family === 4 ? 32 : 128;
-    return `"${value}" has host bits set: did you mean the network "${canonical}", or the single address "${address}/${hostPrefix}"?`;
+    return NAME_MESSAGES.cidrHostBits(value, canonical, address, String(hostPrefix));
   }
   return undefined;
 }

@@ -4,6 +4,8 @@
  * parameter tables in the docs. Its defaults are the production set.
  */
 import { z } from 'zod';
+
+export { SYSTEM_NAMESPACES } from './system-namespaces.js';
 import {
   checkCidr,
   checkLabelKey,
@@ -14,20 +16,9 @@ import {
   parseCidr,
 } from '../model/kubernetes-names.js';
 import { NETWORK_POLICY_PROTOCOLS } from '../model/network-policy.js';
+import { SYSTEM_NAMESPACES } from './system-namespaces.js';
+import { GUARDRAIL_MESSAGES, guardrailIssues, quotedPortIssue } from './guardrails.js';
 
-/**
- * Namespaces that run the cluster itself. Isolating them can cut the API server, DNS or the
- * CNI off from their clients (pitfall 17), so they need `isolateSystemNamespaces: true`.
- */
-export const SYSTEM_NAMESPACES: readonly string[] = [
-  'calico-system',
-  'cilium',
-  'kube-flannel',
-  'kube-node-lease',
-  'kube-public',
-  'kube-system',
-  'tigera-operator',
-];
 
 /** A strict object: unknown keys are errors that list the keys that do exist. */
 function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -102,8 +93,17 @@ const labelKey = checkedString(
 );
 const labelValue = checkedString(checkLabelValue, /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).meta({ maxLength: 63 });
 
+// Keys are checked here rather than by the record's key schema: that would become a JSON Schema
+// `propertyNames`, which Helm reports as a bare "invalid propertyName"; the chart's guardrails
+// template gives this message instead.
 const labelMap = z
-  .record(labelKey, labelValue)
+  .record(z.string(), labelValue)
+  .superRefine((labels, ctx) => {
+    for (const key of Object.keys(labels)) {
+      const problem = checkLabelKey(key);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
+  })
   .meta({ description: 'Labels, as key: value pairs.' });
 
 const labelSelectorRequirement = strictObject({
@@ -202,10 +202,16 @@ function portNumber(typeError: string | ((issue: { input?: unknown }) => string)
 
 /** One ports entry, with `portField` deciding whether container port names are allowed. */
 function portEntry<PortField extends z.ZodType>(portField: PortField) {
-  return strictObject({ port: portField, protocol: PROTOCOL_FIELD, endPort: END_PORT_FIELD }).superRefine((entry, ctx) => {
+  return strictObject({
+    port: portField,
+    protocol: PROTOCOL_FIELD,
+    endPort: END_PORT_FIELD,
+    opensEveryPort: optInFlag('Opt-in: accept this entry without `port`, which opens every port of the protocol.'),
+    opensWidePortRange: optInFlag(`Opt-in: accept a range (port to endPort) wider than the documented bound.`),
+  }).superRefine((entry, ctx) => {
     const value = (entry as { port?: number | string }).port;
     if (typeof value === 'string') {
-      const problem = checkPortName(value);
+      const problem = quotedPortIssue(value) ?? checkPortName(value);
       if (problem) ctx.addIssue({ code: 'custom', path: ['port'], message: problem });
     }
     if (entry.endPort !== undefined) {
@@ -263,14 +269,31 @@ const ipBlockPort = portEntry(
     .meta({ description: 'Destination port number (1-65535); a CIDR has no container port names. Omitted: every port of the protocol.' }),
 );
 
+/** An opt-in flag: absent or false unless the user accepts what it opens. */
+function optInFlag(description: string) {
+  return z.boolean({ error: 'an opt-in must be true or false' }).optional().meta({ description });
+}
+
 const portList = z.array(port);
 const ipBlockPortList = z.array(ipBlockPort);
 
+
+const CIDR_OPT_INS = {
+  opensBroadNetwork: optInFlag('Opt-in: accept a CIDR broader than /16 (IPv4) or /48 (IPv6), such as 0.0.0.0/0.'),
+  opensClusterNetwork: optInFlag('Opt-in: accept a CIDR that overlaps clusterCidrs (pod and service IPs) without excepting them.'),
+};
+
+/** A CIDR in a list: the network, or `{ cidr, opensBroadNetwork, opensClusterNetwork }` to opt in. */
+const cidrEntry = z.union([cidr, strictObject({ cidr, ...CIDR_OPT_INS })], {
+  error: (issue) =>
+    `expected a CIDR such as "10.0.0.0/16", or {cidr: ..., opensBroadNetwork: true}, got ${describeValue(issue.input)}`,
+});
 
 /** An ipBlock: `cidr` minus `except`, where every `except` must lie strictly inside `cidr`. */
 const cidrRule = strictObject({
   cidr: cidr.meta({ description: 'Destination network.' }),
   except: z.array(cidr).default([]).meta({ description: 'Sub-ranges of `cidr` to leave out.' }),
+  ...CIDR_OPT_INS,
   ports: ipBlockPortList.min(1, 'give at least one port, so the rule is not open on every port').meta({
     description: 'Destination ports.',
   }),
@@ -283,7 +306,7 @@ const cidrRule = strictObject({
       ctx.addIssue({
         code: 'custom',
         path: ['except', index],
-        message: `"${text}" is not inside ${rule.cidr}. Fix: list only strict sub-ranges of cidr in except`,
+        message: GUARDRAIL_MESSAGES.exceptOutside(text, rule.cidr),
       });
     }
   });
@@ -298,13 +321,20 @@ function defaultedObject<Shape extends z.ZodRawShape>(shape: Shape, description:
     .meta({ description });
 }
 
-/** The namespace-isolation options, with every default applied (the input type is {@link NamespaceIsolationOptions}). */
-export const namespaceIsolationOptionsSchema = strictObject({
+const baseOptionsSchema = strictObject({
   targetNamespaces: z
     .array(namespaceName, { error: 'targetNamespaces must be a list of namespace names' })
     .min(1, 'list at least one namespace to isolate, e.g. ["production"]')
     .default(['production'])
     .meta({ description: 'Namespaces that receive the isolation policy set.', uniqueItems: true }),
+  clusterCidrs: z.array(cidr).default([]).meta({
+    description:
+      "The cluster's pod and service CIDRs. CIDRs in nodeCidrs, apiServer.cidrs and allowedEgress that overlap them are refused unless they except them. Empty: not checked.",
+  }),
+  acknowledgeNoIsolation: z
+    .boolean({ error: 'acknowledgeNoIsolation must be true or false' })
+    .default(false)
+    .meta({ description: 'Opt-in: accept a values set with every layer off, which isolates nothing.' }),
   isolateSystemNamespaces: z
     .boolean({ error: 'isolateSystemNamespaces must be true or false' })
     .default(false)
@@ -332,7 +362,7 @@ export const namespaceIsolationOptionsSchema = strictObject({
         .default({ matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } })
         .meta({ description: 'Labels of the ingress controller pods (ANDed with the namespace in one peer).' }),
       ports: portList.default([]).meta({ description: 'Target ports the controller may reach. Empty: every port.' }),
-      nodeCidrs: z.array(cidr).default([]).meta({
+      nodeCidrs: z.array(cidrEntry).default([]).meta({
         description: 'Fallback for a hostNetwork controller, whose traffic comes from node IPs: node CIDRs to allow. Empty: none.',
       }),
     },
@@ -361,6 +391,9 @@ export const namespaceIsolationOptionsSchema = strictObject({
           podSelector: podSelector
             .default({ matchLabels: { 'k8s-app': 'kube-dns' } })
             .meta({ description: 'Labels of the cluster DNS pods (CoreDNS keeps k8s-app: kube-dns).' }),
+          opensCustomNamespace: z.boolean({ error: 'opensCustomNamespace must be true or false' }).default(false).meta({
+            description: 'Opt-in: allow a DNS namespace other than kube-system (DNS egress then goes to pods there).',
+          }),
         },
         'Where DNS egress may go: UDP and TCP 53, to these pods only.',
       ),
@@ -377,9 +410,12 @@ export const namespaceIsolationOptionsSchema = strictObject({
             })
             .default('169.254.20.10')
             .meta({
-              description: 'NodeLocal DNSCache link-local IPv4 address.',
+              description: 'NodeLocal DNSCache link-local IPv4 address (169.254.0.0/16).',
               pattern: '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$',
             }),
+          opensNonLinkLocalIp: z.boolean({ error: 'opensNonLinkLocalIp must be true or false' }).default(false).meta({
+            description: 'Opt-in: allow a NodeLocal DNSCache ip outside 169.254.0.0/16 (DNS egress to that server).',
+          }),
         },
         'Opt-in: NodeLocal DNSCache.',
       ),
@@ -388,7 +424,7 @@ export const namespaceIsolationOptionsSchema = strictObject({
           enabled: z.boolean({ error: 'enabled must be true or false' }).default(false).meta({
             description: 'Allow egress to the Kubernetes API server endpoints.',
           }),
-          cidrs: z.array(cidr).default([]).meta({
+          cidrs: z.array(cidrEntry).default([]).meta({
             description: 'API server endpoint CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes).',
           }),
           ports: ipBlockPortList.min(1, 'list the API server port, e.g. [{port: 6443}]').default([{ port: 6443, protocol: 'TCP' }]).meta({
@@ -419,9 +455,7 @@ export const namespaceIsolationOptionsSchema = strictObject({
         ctx.addIssue({
           code: 'custom',
           path: ['targetNamespaces', index],
-          message:
-            `"${name}" is a system namespace; isolating it can cut the cluster's own components off. ` +
-            'Fix: remove it, or set isolateSystemNamespaces: true once you have tested the policies there',
+          message: GUARDRAIL_MESSAGES.systemNamespace(name),
         });
       }
     });
@@ -439,10 +473,23 @@ export const namespaceIsolationOptionsSchema = strictObject({
   .meta({
     title: 'NamespaceIsolationOptions',
     description: 'Options of template #14, Namespace Isolation (CIS 5.3.2).',
-    // Mirrors the superRefine above for Helm, which validates with this schema alone.
-    if: { properties: { isolateSystemNamespaces: { const: false } } },
-    then: { properties: { targetNamespaces: { items: { not: { enum: [...SYSTEM_NAMESPACES] } } } } },
+    // The system-namespace refusal is not in the JSON Schema (Helm would only say "'not' failed"):
+    // the chart's guardrails template gives the message above.
   });
+
+/** Options after defaults and the per-field checks, before the guardrails. */
+export type BaseResolvedOptions = z.output<typeof baseOptionsSchema>;
+/** A CIDR list entry: the network, or the network with its opt-ins. */
+export type CidrEntry = z.output<typeof cidrEntry>;
+/** A resolved port entry. */
+export type PortEntry = z.output<typeof port>;
+/** A resolved pod selector of a peer. */
+export type SelectorOption = z.output<typeof podSelector>;
+
+/** The namespace-isolation options, with every default applied (the input type is {@link NamespaceIsolationOptions}). */
+export const namespaceIsolationOptionsSchema = baseOptionsSchema.superRefine((options, ctx) => {
+  for (const issue of guardrailIssues(options)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+});
 
 /** `T` with every nested object and array read-only, as option types should be. */
 type DeepReadonly<T> = T extends (infer Item)[]
@@ -525,6 +572,41 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+/**
+ * The first value that is not plain data (a Map, a Date, a class instance, a function, null at
+ * the top): zod would read a Map as an empty object and quietly apply the defaults.
+ */
+function nonPlainValue(value: unknown, path: readonly PropertyKey[]): OptionsIssue | undefined {
+  const at = formatFieldPath(path);
+  if (value === null && path.length === 0) {
+    return { path: at, message: 'options are null. Fix: pass an object such as { targetNamespaces: ["production"] }, or nothing for the defaults' };
+  }
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+    return { path: at, message: `expected plain data, got a ${typeof value}. Fix: use strings, numbers, booleans, lists and plain objects` };
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = nonPlainValue(item, [...path, index]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) {
+    const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    return {
+      path: at,
+      message: `expected a plain object, got a ${kind}. Fix: pass a plain object literal such as { targetNamespaces: ["production"] } (convert a Map with Object.fromEntries)`,
+    };
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonPlainValue(child, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Result of {@link validateNamespaceIsolationOptions}. */
 export type OptionsValidation =
   | { readonly ok: true; readonly options: ResolvedNamespaceIsolationOptions }
@@ -532,7 +614,9 @@ export type OptionsValidation =
 
 /** Validates options and applies defaults, returning every problem instead of throwing. */
 export function validateNamespaceIsolationOptions(input: unknown = {}): OptionsValidation {
-  const result = namespaceIsolationOptionsSchema.safeParse(input ?? {}, { reportInput: true });
+  const foreign = nonPlainValue(input, []);
+  if (foreign) return { ok: false, issues: [foreign] };
+  const result = namespaceIsolationOptionsSchema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, options: result.data };
   return {
     ok: false,

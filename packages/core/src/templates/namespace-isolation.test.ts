@@ -209,17 +209,11 @@ describe('namespaceIsolation layer toggles', () => {
     expect(policies.some((p) => p.spec.policyTypes?.includes('Egress'))).toBe(false);
   });
 
-  it('renders nothing when every layer is off', () => {
+  it('renders nothing when every layer is off and that is acknowledged, and refuses it otherwise', () => {
     const off = { enabled: false };
-    expect(
-      namespaceIsolation({
-        defaultDenyIngress: off,
-        allowSameNamespace: off,
-        allowIngressController: off,
-        allowMonitoring: off,
-        denyEgressExceptDns: off,
-      }),
-    ).toEqual([]);
+    const allOff = { defaultDenyIngress: off, allowSameNamespace: off, allowIngressController: off, allowMonitoring: off, denyEgressExceptDns: off };
+    expect(namespaceIsolation({ ...allOff, acknowledgeNoIsolation: true })).toEqual([]);
+    expect(() => namespaceIsolation(allOff)).toThrow(/every layer is off, so nothing is isolated.*acknowledgeNoIsolation: true/);
   });
 });
 
@@ -352,7 +346,7 @@ describe('namespaceIsolation option extras', () => {
 
   it('binds DNS to a custom DNS namespace and selector, still both in one peer', () => {
     const selector = { matchExpressions: [{ key: 'k8s-app', operator: 'In' as const, values: ['kube-dns', 'coredns'] }] };
-    const egress = policyNamed(namespaceIsolation({ denyEgressExceptDns: { dns: { namespace: 'dns', podSelector: selector } } }), 'deny-egress-except-dns')
+    const egress = policyNamed(namespaceIsolation({ denyEgressExceptDns: { dns: { namespace: 'dns', podSelector: selector, opensCustomNamespace: true } } }), 'deny-egress-except-dns')
       .spec.egress;
     expect(egress).toEqual([{ to: [{ namespaceSelector: namespaceNamed('dns'), podSelector: selector }], ports: DNS_PORTS }]);
   });
@@ -403,13 +397,15 @@ function randomOptions(next: () => number): NamespaceIsolationOptions {
     { port: 'metrics' },
     { port: 9100, endPort: 9200 },
     { port: 53, protocol: 'UDP' as const },
-    { protocol: 'SCTP' as const },
+    { protocol: 'SCTP' as const, opensEveryPort: true },
   ];
   const numericPorts = [{ port: 443 }, { port: 5432, protocol: 'TCP' as const }, { port: 30000, endPort: 30010, protocol: 'UDP' as const }];
   const toggle = () => (next() < 0.8 ? undefined : { enabled: false });
   const layer = <T extends object>(extra: T) => ({ ...(next() < 0.8 ? {} : { enabled: false }), ...extra });
   return {
     targetNamespaces: some(['production', 'payments', 'orders', 'dev', 'team-a'], 1),
+    // Some cases turn every layer off; that is what this opt-in accepts.
+    acknowledgeNoIsolation: true,
     ...(maybe(true) && { defaultDenyIngress: toggle() }),
     ...(maybe(true) && { allowSameNamespace: toggle() }),
     allowIngressController: layer({
@@ -424,7 +420,7 @@ function randomOptions(next: () => number): NamespaceIsolationOptions {
       ...(maybe(true) && { ports: some(ports, 1) }),
     }),
     denyEgressExceptDns: layer({
-      ...(maybe(true) && { dns: { namespace: pick(['kube-system', 'dns']), podSelector: pick(selectors) } }),
+      ...(maybe(true) && { dns: { ...pick([{ namespace: 'kube-system' }, { namespace: 'dns', opensCustomNamespace: true }]), podSelector: pick(selectors) } }),
       ...(maybe(true) && { nodeLocalDns: { enabled: next() < 0.5, ...(maybe(true) && { ip: '169.254.25.10' }) } }),
       ...(maybe(true) && {
         apiServer: next() < 0.5 ? { enabled: true, cidrs: some(['10.0.0.10/32', '10.0.0.11/32', 'fd00::1/128'], 1), ports: some(numericPorts, 1) } : { enabled: false },
@@ -432,8 +428,8 @@ function randomOptions(next: () => number): NamespaceIsolationOptions {
       ...(maybe(true) && {
         allowedEgress: some([
           { cidr: '10.20.0.0/16', except: ['10.20.1.0/24'], ports: some(numericPorts, 1) },
-          { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'], ports: [{ port: 443 }] },
-          { cidr: '2001:db8::/32', ports: [{ port: 443 }] },
+          { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'], ports: [{ port: 443 }], opensBroadNetwork: true },
+          { cidr: '2001:db8::/32', ports: [{ port: 443 }], opensBroadNetwork: true },
         ]),
       }),
     }),

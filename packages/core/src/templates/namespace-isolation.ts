@@ -19,6 +19,7 @@ import {
   type NetworkPolicyIngressRule,
   type NetworkPolicySpec,
 } from '../model/network-policy.js';
+import { cidrOf, optInsInUse } from '../options/guardrails.js';
 import {
   resolveNamespaceIsolationOptions,
   type NamespaceIsolationOptions,
@@ -45,6 +46,8 @@ export interface NamespaceIsolationLayer {
   readonly effect: 'allow' | 'deny';
   /** One sentence on what the layer does, used in annotations, comments and docs. */
   readonly summary: string;
+  /** One sentence on what turning the layer off leaves open or breaks, for NOTES.txt and the docs. */
+  readonly whenOff: string;
 }
 
 /** The five layers in template order. */
@@ -55,6 +58,7 @@ export const NAMESPACE_ISOLATION_LAYERS: readonly NamespaceIsolationLayer[] = [
     policyName: 'default-deny-ingress',
     effect: 'deny',
     summary: 'Denies all ingress to every pod in the namespace unless another policy allows it.',
+    whenOff: 'ingress is isolated only while layer 2, 3 or 4 selects the pods; with those off too, every pod of the cluster can connect in.',
   },
   {
     number: 2,
@@ -62,6 +66,7 @@ export const NAMESPACE_ISOLATION_LAYERS: readonly NamespaceIsolationLayer[] = [
     policyName: 'allow-same-namespace',
     effect: 'allow',
     summary: 'Allows traffic between pods of the same namespace, with the egress mirror that layer 5 needs.',
+    whenOff: 'pods of the namespace can no longer reach each other wherever another layer isolates them.',
   },
   {
     number: 3,
@@ -69,6 +74,7 @@ export const NAMESPACE_ISOLATION_LAYERS: readonly NamespaceIsolationLayer[] = [
     policyName: 'allow-ingress-controller',
     effect: 'allow',
     summary: 'Allows ingress from the ingress controller pods in their namespace.',
+    whenOff: 'the ingress controller can no longer reach the namespace while layer 1 is on.',
   },
   {
     number: 4,
@@ -76,6 +82,7 @@ export const NAMESPACE_ISOLATION_LAYERS: readonly NamespaceIsolationLayer[] = [
     policyName: 'allow-monitoring',
     effect: 'allow',
     summary: 'Allows Prometheus in the monitoring namespace to scrape the metrics ports.',
+    whenOff: 'Prometheus can no longer scrape the namespace while layer 1 is on.',
   },
   {
     number: 5,
@@ -83,6 +90,7 @@ export const NAMESPACE_ISOLATION_LAYERS: readonly NamespaceIsolationLayer[] = [
     policyName: 'deny-egress-except-dns',
     effect: 'deny',
     summary: 'Denies all egress except DNS to the cluster DNS pods on UDP and TCP 53, plus opted-in destinations.',
+    whenOff: 'egress is open: a compromised pod can connect to every namespace and to the internet.',
   },
 ];
 
@@ -103,8 +111,12 @@ export const NAMESPACE_ISOLATION_LABELS: Readonly<Record<string, string>> = {
 /** Annotation keys carrying the catalog references. */
 export const ANNOTATION_PREFIX = 'k8s-security-pro.io';
 
-function annotationsFor(layer: NamespaceIsolationLayer): Record<string, string> {
+/** Annotation listing the opt-ins the set was rendered with, for lint and audit to report. */
+export const OPT_INS_ANNOTATION = `${ANNOTATION_PREFIX}/opt-ins`;
+
+function annotationsFor(layer: NamespaceIsolationLayer, optIns: readonly string[]): Record<string, string> {
   return sortedRecord({
+    ...(optIns.length > 0 ? { [OPT_INS_ANNOTATION]: optIns.join(', ') } : {}),
     [`${ANNOTATION_PREFIX}/template`]: `${NAMESPACE_ISOLATION.id}-${NAMESPACE_ISOLATION.slug}`,
     [`${ANNOTATION_PREFIX}/layer`]: `${layer.number}`,
     [`${ANNOTATION_PREFIX}/cis-benchmark`]: NAMESPACE_ISOLATION.cis.map((c) => c.id).join(','),
@@ -164,7 +176,7 @@ const SPEC_BUILDERS: Record<NamespaceIsolationLayerKey, SpecBuilder> = {
   allowIngressController: ({ allowIngressController: controller }) => {
     const from = [
       NetworkPolicyPeer.podsInNamespace(controller.namespace, selectorOf(controller.podSelector)),
-      ...controller.nodeCidrs.map((cidr) => NetworkPolicyPeer.ipBlock(cidr)),
+      ...controller.nodeCidrs.map((entry) => NetworkPolicyPeer.ipBlock(cidrOf(entry))),
     ];
     const rule: NetworkPolicyIngressRule = controller.ports.length > 0 ? { from, ports: portsOf(controller.ports) } : { from };
     return { podSelector: LabelSelector.all(), policyTypes: ['Ingress'], ingress: [rule] };
@@ -189,7 +201,7 @@ const SPEC_BUILDERS: Record<NamespaceIsolationLayerKey, SpecBuilder> = {
       rules.push({ to: [NetworkPolicyPeer.ipBlock(`${egress.nodeLocalDns.ip}/32`)], ports: dnsPorts() });
     }
     if (egress.apiServer.enabled) {
-      rules.push({ to: egress.apiServer.cidrs.map((cidr) => NetworkPolicyPeer.ipBlock(cidr)), ports: portsOf(egress.apiServer.ports) });
+      rules.push({ to: egress.apiServer.cidrs.map((entry) => NetworkPolicyPeer.ipBlock(cidrOf(entry))), ports: portsOf(egress.apiServer.ports) });
     }
     for (const entry of egress.allowedEgress) {
       rules.push({ to: [NetworkPolicyPeer.ipBlock(entry.cidr, entry.except)], ports: portsOf(entry.ports) });
@@ -211,7 +223,7 @@ export function namespaceIsolationPolicy(
       name: layer.policyName,
       namespace,
       labels: sortedRecord(NAMESPACE_ISOLATION_LABELS),
-      annotations: annotationsFor(layer),
+      annotations: annotationsFor(layer, optInsInUse(options)),
     },
     spec: SPEC_BUILDERS[layer.key](options),
   };

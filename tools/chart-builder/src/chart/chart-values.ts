@@ -15,7 +15,7 @@ export const chartTestsSchema = z
       .string()
       .min(1)
       .default('busybox:1.36')
-      .meta({ description: 'Image of the test pods; it needs `sh`, `nslookup` and `wget` (busybox has all three).' }),
+      .meta({ description: 'Image of the test pods; it needs `sh`, `nslookup`, `nc` and `wget` (busybox has all four).' }),
     dnsName: z
       .string()
       .min(1)
@@ -27,7 +27,17 @@ export const chartTestsSchema = z
       .default('http://kube-dns.kube-system.svc.cluster.local:9153/metrics')
       .meta({
         description:
-          'URL in another namespace that must time out from inside each target namespace (default: CoreDNS metrics, which layer 5 does not allow).',
+          'URL in another namespace that must not be reached from inside each target namespace: a timeout (DROP enforcers) or a refusal (REJECT enforcers) passes. It must name a port that listens (default: CoreDNS metrics, which layer 5 does not allow).',
+      }),
+    crossNamespaceControlPort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(53)
+      .meta({
+        description:
+          "A TCP port of the URL's host that layer 5 allows (default: DNS over TCP). The check connects there first, so a refusal of the URL can only come from the policy, not from a host that is down or an enforcer that refuses everything.",
       }),
     timeoutSeconds: z
       .number()
@@ -35,7 +45,7 @@ export const chartTestsSchema = z
       .min(1)
       .max(60)
       .default(5)
-      .meta({ description: 'Seconds the cross-namespace test waits before it calls the connection timed out.' }),
+      .meta({ description: 'Seconds the cross-namespace test waits for each connection before it calls it timed out.' }),
   })
   .meta({ description: 'In-cluster checks run by `helm test`.' });
 

@@ -1,6 +1,7 @@
 /** Renders `charts/k8s-security`, every file but the hand-written `tests/`. Pure: returns path -> content. */
 import {
   ENVIRONMENTS,
+  GUARDRAIL_RULES,
   NAMESPACE_ISOLATION,
   NAMESPACE_ISOLATION_LABELS,
   NAMESPACE_ISOLATION_LAYERS,
@@ -13,6 +14,7 @@ import {
 import { banner } from '../banner.js';
 import type { RenderTemplate } from '../handlebars-env.js';
 import { chartDefaultValues, chartValuesJsonSchema } from './chart-values.js';
+import { guardrailData } from './guardrail-data.js';
 import { chartParameters, formatDefault } from './parameters.js';
 import { renderDefaultValues, renderEnvironmentValues } from './values-files.js';
 
@@ -68,7 +70,9 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       }),
     );
   }
-  for (const test of ['dns', 'cross-namespace']) {
+  add('templates/_guardrails.tpl', render('chart/templates/_guardrails.tpl.hbs', { banner: banner('helm'), data: toYaml(guardrailData()).trimEnd() }));
+  add('templates/guardrails.yaml', render('chart/templates/guardrails.yaml.hbs', { banner: banner('helm') }));
+  for (const test of ['dns', 'cross-namespace', 'isolation-present']) {
     add(`templates/tests/test-${test}.yaml`, render(`chart/templates/tests/test-${test}.yaml.hbs`, { banner: banner('helm') }));
   }
   add(
@@ -82,6 +86,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
         mitre: NAMESPACE_ISOLATION.mitre.map((m) => `${m.id} ${m.name}`).join(', '),
       },
       steps: helmVerificationSteps(),
+      layers: NAMESPACE_ISOLATION_LAYERS,
     }),
   );
   add(
@@ -101,6 +106,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       layers: NAMESPACE_ISOLATION_LAYERS,
       environments,
       parameters: parameters.map((parameter) => ({ ...parameter, defaultText: formatDefault(parameter.defaultValue) })),
+      guardrails: GUARDRAIL_RULES,
     }),
   );
   return files;

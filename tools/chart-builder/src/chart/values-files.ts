@@ -4,7 +4,7 @@
  */
 import { resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { Document, isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
-import { banner } from '../banner.js';
+import { banner, yamlCommentLines } from '../banner.js';
 import { chartValuesJsonSchema } from './chart-values.js';
 import { chartParameters, type ChartParameter } from './parameters.js';
 
@@ -76,9 +76,9 @@ function isPlainMap(value: unknown): value is Record<string, unknown> {
 export function renderEnvironmentValues(environment: EnvironmentDefinition): string {
   const lines = [
     banner('yaml'),
-    `# Environment "${environment.name}": ${environment.description}`,
+    ...yamlCommentLines(`Environment "${environment.name}": ${environment.description}`),
     '# Deltas over values.yaml only. Why this environment differs from production:',
-    ...environment.differences.map((difference) => `#   - ${difference}`),
+    ...environment.differences.flatMap((difference) => yamlCommentLines(`  - ${difference}`)),
     `# Install: helm install k8s-security ./charts/k8s-security -f charts/k8s-security/values-${environment.name}.yaml`,
     '',
   ];

@@ -14,7 +14,7 @@ import {
   type NamespaceIsolationOptions,
   type NetworkPolicy,
 } from '@k8s-security-pro/core';
-import { banner } from '../banner.js';
+import { banner, yamlCommentLines } from '../banner.js';
 import { deepEqual, jsonPatchDiff } from './json-patch.js';
 
 export const KUSTOMIZE_DIR = 'kustomize';
@@ -67,7 +67,7 @@ function patchesBetween(from: Map<string, NetworkPolicy>, to: Map<string, Networ
 const KUSTOMIZATION_HEADER = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
 function yamlFile(comment: readonly string[], value: unknown): string {
-  return `${[banner('yaml'), ...comment.map((line) => `# ${line}`)].join('\n')}\n${toYaml(value)}`;
+  return `${[banner('yaml'), ...comment.flatMap((line) => yamlCommentLines(line))].join('\n')}\n${toYaml(value)}`;
 }
 
 /** Base and components: what every overlay builds on. */

@@ -1,0 +1,94 @@
+/**
+ * The chart's own `helm test` cross-namespace check, run on the dataplane: the hook Pod that
+ * `helm install` stores is created as a pod of the target namespace, and its command runs in
+ * that pod's network namespace with the hook's environment. It must pass on kube-router, which
+ * REJECTs denied connections, and on a DROP enforcer (emulated by a DROP rule for exactly the
+ * denied connection in the node namespace), and it must fail when the policies are gone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterModelFromObjects, type ClusterModel } from '@k8s-security-pro/core';
+import { parseYamlStream } from '../cluster.js';
+import { useDataplane } from './suite-support.js';
+import { BusyboxBin, hookContainer, runHook, type HookContainer } from './hook-runner.js';
+import { inNetns } from './netns.js';
+import { referenceObjects, referenceTopology } from './reference-cluster.js';
+
+const RELEASE = 'k8s-security';
+const NAMESPACE = 'production';
+const TEST_POD_IP = '10.244.0.40';
+const COREDNS = 'kube-system/coredns';
+
+const { current } = useDataplane();
+let bin: BusyboxBin;
+let topology: ClusterModel;
+let check: HookContainer;
+let hosts: Record<string, string>;
+let testPodId: string;
+
+beforeAll(async () => {
+  bin = new BusyboxBin();
+  const dataplane = current();
+  await dataplane.cluster.ensureNamespaces([NAMESPACE]);
+  await dataplane.cluster.helmOk(['install', RELEASE, './charts/k8s-security', '-f', 'charts/k8s-security/values-prod.yaml', '-n', NAMESPACE]);
+  const { stdout } = await dataplane.cluster.helmOk(['get', 'hooks', RELEASE, '-n', NAMESPACE]);
+  const hook = parseYamlStream(stdout).find((o) => (o['metadata'] as { name: string }).name.endsWith('-cross-namespace'));
+  if (!hook) throw new Error('helm get hooks returned no cross-namespace test hook');
+  check = hookContainer(hook);
+  const metadata = hook['metadata'] as { name: string; labels: Record<string, string> };
+  testPodId = `${NAMESPACE}/${metadata.name}`;
+  // The hook Pod as the kubelet would run it: a pod of the target namespace with the hook's labels.
+  const testPod = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: NAMESPACE, name: metadata.name, labels: metadata.labels }, spec: { containers: [{ name: 'check' }] }, status: { podIP: TEST_POD_IP } };
+  const { model } = clusterModelFromObjects([...referenceObjects(), testPod]);
+  topology = { ...referenceTopology(), endpoints: [...referenceTopology().endpoints, ...model.endpoints.filter((e) => e.id === testPodId)] };
+  await dataplane.setTopology(topology);
+  const coredns = topology.endpoints.find((e) => e.id === COREDNS)!;
+  hosts = { 'kube-dns.kube-system.svc.cluster.local': coredns.ip! };
+  const enforced = await dataplane.compareWithAnalyzer(await dataplane.withStoredPolicies(topology));
+  expect(enforced.disagreements).toEqual([]);
+});
+
+afterAll(() => {
+  bin?.remove();
+});
+
+describe('the helm test cross-namespace check', () => {
+  it('targets CoreDNS metrics with DNS over TCP as the control', () => {
+    expect(Object.fromEntries(check.env.map((e) => [e.name, e.value]))).toMatchObject({
+      TARGET_URL: 'http://kube-dns.kube-system.svc.cluster.local:9153/metrics',
+      CONTROL_PORT: '53',
+    });
+  });
+
+  it('passes on kube-router, which refuses the denied connection', async () => {
+    const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
+    expect(`${result.stdout}${result.stderr}`).toContain('was refused (the enforcer rejects)');
+    expect(result.code).toBe(0);
+  });
+
+  it('passes on an enforcer that drops the denied connection', async () => {
+    const rule = ['FORWARD', '-s', TEST_POD_IP, '-d', hosts['kube-dns.kube-system.svc.cluster.local']!, '-p', 'tcp', '--dport', '9153', '-j', 'DROP'];
+    await inNetns(current().nodeNamespace, 'iptables', ['-I', ...rule]);
+    try {
+      const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
+      expect(`${result.stdout}${result.stderr}`).toContain('timed out (the enforcer drops)');
+      expect(result.code).toBe(0);
+    } finally {
+      await inNetns(current().nodeNamespace, 'iptables', ['-D', ...rule]);
+    }
+  });
+
+  it('fails when the destination host does not answer on the control port (a refusal would prove nothing)', async () => {
+    const result = await runHook(current().namespaceOf(testPodId), { ...check, env: check.env.map((e) => (e.name === 'CONTROL_PORT' ? { ...e, value: '5353' } : e)) }, bin, hosts);
+    expect(result.stdout).toContain('FAIL: control');
+    expect(result.code).toBe(1);
+  });
+
+  it('fails once the policies are gone and the connection gets through', async () => {
+    await current().cluster.helmOk(['uninstall', RELEASE, '-n', NAMESPACE, '--wait']);
+    const open = await current().compareWithAnalyzer({ ...topology, policies: [] });
+    expect(open.disagreements).toEqual([]);
+    const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
+    expect(result.stdout).toContain('FAIL');
+    expect(result.code).toBe(1);
+  });
+});
