@@ -41,6 +41,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => import('./commands/audit.js').then((m) => ({ run: m.audit, usage: m.AUDIT_USAGE })),
     summary: 'check namespaces for real default-deny semantics (CIS 5.3.2)',
   },
+  evidence: {
+    load: async () => import('./commands/evidence.js').then((m) => ({ run: m.evidence, usage: m.EVIDENCE_USAGE })),
+    summary: 'write a dated compliance evidence bundle (md, html, json), or compare two',
+  },
   analyze: {
     load: async () => import('./commands/analyze.js').then((m) => ({ run: m.analyze, usage: m.ANALYZE_USAGE })),
     summary: 'report which endpoints can reach which, per port, from manifests or a cluster',

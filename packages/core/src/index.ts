@@ -157,3 +157,19 @@ export {
   type AuditResult,
   type NamespaceAudit,
 } from './audit/index.js';
+export {
+  COMPLIANCE_FRAMEWORKS,
+  FRAMEWORK_IDS,
+  complianceFramework,
+  controlTag,
+  controlTagsForCheck,
+  controlVerdicts,
+  type ComplianceFramework,
+  type ControlStatus,
+  type ControlVerdict,
+  type FrameworkControl,
+  type FrameworkId,
+  type NamespaceControlVerdict,
+  type SourceDocument,
+} from './compliance/index.js';
+export { asStoredByServer } from './model/stored-spec.js';

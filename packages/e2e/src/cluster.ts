@@ -23,6 +23,9 @@ export interface StoredNetworkPolicy {
   readonly spec: NetworkPolicySpec;
 }
 
+/** Name of the stand-in CoreDNS Pod of {@link Cluster.createDnsPod}. */
+const DNS_POD = 'coredns-e2e';
+
 export class Cluster {
   readonly kubectlBin = toolPath('kubectl');
   readonly helmBin: string;
@@ -78,6 +81,27 @@ export class Cluster {
       const account = await this.kubectl(['get', 'serviceaccount', 'default', '-n', name, '-o', 'name']);
       if (account.code !== 0) await this.kubectlOk(['create', 'serviceaccount', 'default', '-n', name]);
     }
+  }
+
+  /**
+   * Stores a Pod labelled like CoreDNS in kube-system, the DNS pods the egress layer is bound to,
+   * so the audit judges DNS against real pods. Without a scheduler it just stays Pending.
+   */
+  async createDnsPod(): Promise<void> {
+    await this.ensureNamespaces(['kube-system']);
+    await this.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: DNS_POD, namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+        spec: { containers: [{ name: 'coredns', image: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }] },
+      }),
+    });
+  }
+
+  /** Removes the Pod {@link createDnsPod} stored, without waiting (no kubelet confirms it). */
+  async deleteDnsPod(): Promise<void> {
+    await this.kubectlOk(['delete', 'pod', DNS_POD, '-n', 'kube-system', '--wait=false']);
   }
 
   /** `kubectl get networkpolicies -n <namespace> -o json`, keyed by name. */

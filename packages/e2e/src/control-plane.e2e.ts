@@ -10,16 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.js';
 import { ControlPlane } from './control-plane.js';
-import { REPO_ROOT } from './process.js';
+import { REPO_ROOT, pinnedVersion as pinned } from './process.js';
 import { listeningAddresses } from './sockets.js';
-
-function pinned(name: string): string {
-  const line = readFileSync(join(REPO_ROOT, 'tools/toolchain.env'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${name}=`));
-  if (!line) throw new Error(`${name} is not pinned in tools/toolchain.env`);
-  return line.slice(name.length + 1).trim();
-}
 
 /** Whether `pid` is a live process (a zombie waiting to be reaped counts as ended). */
 function isAlive(pid: number): boolean {

@@ -218,16 +218,8 @@ describe.each(['dev', 'staging', 'prod'])('environment %s', (envName) => {
       const report = JSON.parse(result.stdout) as { results: { ruleId: string; status: string; subject: string }[] };
       return report.results.filter((r) => namespaces.includes(r.subject)).map((r) => `${r.subject} ${r.ruleId} ${r.status}`);
     };
-    await cluster.ensureNamespaces([...namespaces, 'kube-system']);
-    // The DNS pods the egress layer is bound to; without a scheduler the Pod just stays Pending.
-    await cluster.kubectlOk(['apply', '-f', '-'], {
-      input: JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'coredns-e2e', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-        spec: { containers: [{ name: 'coredns', image: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }] },
-      }),
-    });
+    await cluster.ensureNamespaces(namespaces);
+    await cluster.createDnsPod();
     const before = await audit();
     expect(before.filter((line) => line.includes(' AUD001 ')), 'default deny before any policy').toEqual(namespaces.map((ns) => `${ns} AUD001 fail`));
 
@@ -237,7 +229,7 @@ describe.each(['dev', 'staging', 'prod'])('environment %s', (envName) => {
     expect(after.filter((line) => !line.endsWith(' pass')), 'checks failing with the policies applied').toEqual([]);
 
     for (const namespace of namespaces) await cluster.kubectlOk(['delete', 'networkpolicies', '--all', '-n', namespace]);
-    await cluster.kubectlOk(['delete', 'pod', 'coredns-e2e', '-n', 'kube-system', '--wait=false']);
+    await cluster.deleteDnsPod();
   });
 
   it('k8s-security analyze reads this server through --kubeconfig and $KUBECONFIG, and sees the policies cut another namespace off', async () => {

@@ -3,7 +3,7 @@
  * pinned binaries they need.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,15 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 /** Where tools/install-tools.sh, tools/install-control-plane.sh and tools/install-dataplane.sh put their binaries (all honour K8S_SECURITY_TOOLS_DIR). */
 export function toolsBin(): string {
   return join(process.env['K8S_SECURITY_TOOLS_DIR'] ?? join(REPO_ROOT, '.tools'), 'bin');
+}
+
+/** A version pinned in tools/toolchain.env, the one place versions live (`KUBERNETES_VERSION` -> `v1.37.2`). */
+export function pinnedVersion(name: string): string {
+  const line = readFileSync(join(REPO_ROOT, 'tools/toolchain.env'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`${name} is not pinned in tools/toolchain.env`);
+  return line.slice(name.length + 1).trim();
 }
 
 /** How each pinned binary is built, for the message when one is missing. */

@@ -65,7 +65,8 @@ describe('k8s-security audit PATH...', () => {
     const json = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'json'], dir)).stdout);
     expect(json.subjects).toEqual(['legacy', 'production']);
     expect(json.results).toHaveLength(12);
-    expect(json.rules[0]).toMatchObject({ id: 'AUD001', tags: ['CIS 5.3.2', 'MITRE T1021', 'MITRE T1046'] });
+    expect(json.rules[0]).toMatchObject({ id: 'AUD001' });
+    expect(json.rules[0].tags).toEqual(expect.arrayContaining(['PCI-DSS 1.3.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'CIS 5.3.2', 'MITRE T1021', 'MITRE T1046']));
     expect(json.results[0]).toMatchObject({ ruleId: 'AUD001', subject: 'legacy', location: { file: 'allow-all.yaml', line: 2 } });
 
     const sarif = JSON.parse((await run(['audit', 'allow-all.yaml', 'generated/prod', '--output', 'sarif'], dir)).stdout);
@@ -81,6 +82,55 @@ describe('k8s-security audit PATH...', () => {
 
     const markdown = (await run(['audit', 'allow-all.yaml', '--output', 'md'], dir)).stdout;
     expect(markdown).toContain('| error | AUD001 default-deny-ingress | legacy |');
+  });
+
+  it('--framework groups the verdicts by control, per namespace, and fails a control where a mapped check fails', async () => {
+    const { code, stdout } = await run(['audit', 'allow-all.yaml', 'generated/prod', '--framework', 'pci-dss', '--output', 'json'], dir);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.framework).toMatchObject({ id: 'pci-dss', name: 'PCI DSS' });
+    expect(report.framework.source).toContain('v4.0');
+    const lines = report.results.map((r: { ruleId: string; subject: string; status: string }) => `${r.ruleId} ${r.subject} ${r.status}`);
+    expect(lines).toEqual([
+      'PCI-DSS 1.2.5 legacy fail',
+      'PCI-DSS 1.2.5 production pass',
+      'PCI-DSS 1.3.1 legacy fail',
+      'PCI-DSS 1.3.1 production pass',
+      'PCI-DSS 1.3.2 legacy fail',
+      'PCI-DSS 1.3.2 production pass',
+      'PCI-DSS 11.4.5 legacy fail',
+      'PCI-DSS 11.4.5 production pass',
+      'PCI-DSS 11.4.6 legacy fail',
+      'PCI-DSS 11.4.6 production pass',
+    ]);
+    expect(report.results[2].message).toContain('AUD001 default-deny-ingress FAIL');
+    expect(report.results[2]).toMatchObject({ severity: 'error', policies: ['legacy/allow-all'], location: { file: 'allow-all.yaml', line: 2 } });
+    expect(report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^PCI-DSS 1\.2\.7 is not decided by the policies \(manual\)/)]));
+    expect(report.rules.map((rule: { id: string }) => rule.id)).not.toContain('PCI-DSS 1.2.7');
+  });
+
+  it.each(['pci-dss', 'soc2', 'hipaa', 'cis', 'mitre'])('--framework %s passes the generated sets and carries control ids in SARIF and JUnit', async (framework) => {
+    const table = await run(['audit', 'generated', '--framework', framework], dir);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^STATUS {2}CONTROL +NAMESPACE$/);
+    expect(table.stdout.trimEnd().split('\n').every((line) => line.length <= 80)).toBe(true);
+    const sarif = JSON.parse((await run(['audit', 'generated', '--framework', framework, '--output', 'sarif'], dir)).stdout);
+    expect(sarifStructureProblems(sarif)).toEqual([]);
+    expect(officialSarifSchemaProblems(sarif)).toEqual([]);
+    const prefix = { 'pci-dss': 'PCI-DSS ', soc2: 'SOC2 ', hipaa: 'HIPAA ', cis: 'CIS ', mitre: 'MITRE ' }[framework]!;
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    for (const result of sarif.runs[0].results) expect(result.ruleId.startsWith(prefix), result.ruleId).toBe(true);
+    const junit = (await run(['audit', 'generated', '--framework', framework, '--output', 'junit'], dir)).stdout;
+    expect(xmlWellFormednessProblem(junit)).toBeUndefined();
+    expect(junit).toContain(`<testsuites name="k8s-security audit --framework ${framework}"`);
+    expect(junit).toMatch(new RegExp(`<property name="control" value="${prefix}[^"]+"/>`));
+    expect(junit).toContain('<property name="check" value="AUD001"/>');
+  });
+
+  it('refuses an unknown --framework in one line naming the choices', async () => {
+    const { code, stderr, stdout } = await run(['audit', 'generated', '--framework', 'iso27001'], dir);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe('k8s-security: --framework "iso27001" is not a framework: use one of pci-dss, soc2, hipaa, cis, mitre\n');
   });
 
   it('leaves system namespaces out with the reason, unless --include names them', async () => {

@@ -9,6 +9,7 @@ import { describePaths } from '../conventions/progress.js';
 import { MANIFEST_INPUT_FLAGS, MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_FLAGS, LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
 import { readLiveCluster } from '../live/read-cluster.js';
+import { frameworkReport, parseFramework } from './audit-framework.js';
 
 export const AUDIT_USAGE = `Usage: k8s-security audit PATH... [options]
        k8s-security audit --kubeconfig FILE [--context NAME] [options]
@@ -28,6 +29,9 @@ ${MANIFEST_INPUT_USAGE.replace('COMMAND', 'audit')}
   --include NS       also audit NS (repeat or comma-separate); system
                      namespaces are left out unless included
   --exclude NS       leave NS out (repeat or comma-separate)
+  --framework NAME   group the verdicts by the controls of pci-dss, soc2, hipaa,
+                     cis or mitre: one result per control and namespace, passed
+                     when every check mapped to the control passed
 
 Exit codes: 0 all checks at or above --fail-on pass, 1 one fails, 2 bad usage
 or input.`;
@@ -92,12 +96,14 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
       ...MANIFEST_INPUT_FLAGS,
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
+      framework: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   const format = parseReportFormat(values.output);
   const failOn = parseFailOn(values['fail-on']);
+  const framework = parseFramework(values.framework);
   const live = liveSourceOf(values, positionals, io, 'audit');
 
   let objects: readonly unknown[];
@@ -124,7 +130,8 @@ export async function audit(args: readonly string[], io: CommandIo): Promise<num
     if (error instanceof AnalyzerInputError) throw new UsageError(error.message);
     throw error;
   }
-  const report = auditReport({ ...result, notes: [...readerNotes, ...result.notes] }, source, locations);
+  const withNotes = { ...result, notes: [...readerNotes, ...result.notes] };
+  const report = framework ? frameworkReport(withNotes, framework, source, locations) : auditReport(withNotes, source, locations);
   io.stdout.write(formatReport(report, format, stdoutPaint(io)));
   return failuresAtOrAbove(report, failOn).length > 0 ? 1 : 0;
 }

@@ -48,6 +48,8 @@ describe('LINT-AUDIT.md', () => {
 
   it('lists every lint rule and audit check with its severity', () => {
     for (const rule of LINT_RULES) expect(DOC).toContain(`| [${rule.id}](../../docs/lint/${rule.id}.md) ${rule.name} | ${rule.severity} |`);
-    for (const check of AUDIT_CHECK_LIST) expect(DOC).toContain(`| ${check.id} ${check.name} | ${check.severity} |`);
+    for (const check of AUDIT_CHECK_LIST) {
+      expect(DOC).toContain(`| ${check.id} ${check.name} | ${check.severity} | ${check.summary} | ${check.controls.join(', ') || '-'} |`);
+    }
   });
 });

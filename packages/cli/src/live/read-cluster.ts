@@ -61,6 +61,8 @@ export interface LiveCluster {
   readonly objects: Record<string, unknown>[];
   /** `context NAME (https://server)` */
   readonly source: string;
+  /** `gitVersion` from the server's /version (for the evidence bundle); null when it does not say. */
+  readonly serverVersion: string | null;
 }
 
 /**
@@ -96,7 +98,17 @@ export async function readLiveCluster(source: LiveClusterSource, limits: LiveRea
   for (const resource of RESOURCES) {
     for (const item of await listAll(resource, server, options, limits, deadline)) objects.push(item);
   }
-  return { objects, source: `context ${contextName} (${server})` };
+  return { objects, source: `context ${contextName} (${server})`, serverVersion: await readServerVersion(server, options, limits, deadline) };
+}
+
+/** The server's version; a server that hides /version yields null rather than a failure. */
+async function readServerVersion(server: string, options: https.RequestOptions, limits: LiveReadLimits, deadline: AbortSignal): Promise<string | null> {
+  try {
+    const version = (await getJson(new URL(`${server.replace(/\/+$/, '')}/version`), options, limits, deadline, 'version')) as { gitVersion?: unknown };
+    return typeof version.gitVersion === 'string' ? version.gitVersion : null;
+  } catch {
+    return null;
+  }
 }
 
 function loadKubeconfig(config: { loadFromFile(file: string): void }, source: LiveClusterSource): string {

@@ -9,6 +9,7 @@ export function formatJson(report: Report): string {
     reportVersion: JSON_REPORT_VERSION,
     command: report.command,
     toolVersion: report.toolVersion,
+    ...(report.framework ? { framework: report.framework } : {}),
     summary: {
       subjects: report.subjects.length,
       passed: report.results.filter((result) => result.status === 'pass').length,

@@ -21,10 +21,37 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-function testcase(result: ReportResult, suite: string): string {
+/**
+ * The controls a rule maps to, as testcase properties (the form pytest and most CI readers use),
+ * so a CI report shows which framework control each check or control result stands for.
+ */
+function controlProperties(properties: readonly Property[]): string[] {
+  if (properties.length === 0) return [];
+  return ['      <properties>', ...properties.map((property) => `        <property${attributes({ ...property })}/>`), '      </properties>'];
+}
+
+interface Property {
+  readonly name: 'control' | 'check';
+  readonly value: string;
+}
+
+/** Audit checks name the controls they decide; framework controls name themselves and their checks. */
+function propertiesOf(report: Report): Map<string, Property[]> {
+  return new Map(
+    report.rules.map((rule) => [
+      rule.id,
+      report.framework
+        ? [{ name: 'control', value: rule.id }, ...(rule.tags ?? []).map((tag): Property => ({ name: 'check', value: tag }))]
+        : (rule.tags ?? []).map((tag): Property => ({ name: 'control', value: tag })),
+    ]),
+  );
+}
+
+function testcase(result: ReportResult, suite: string, tags: readonly Property[]): string {
   const name = result.path ? `${result.ruleId} ${result.path}` : result.ruleId;
   const open = `    <testcase${attributes({ classname: suite, name })}`;
-  if (result.status === 'pass') return `${open}/>`;
+  const properties = controlProperties(tags);
+  if (result.status === 'pass') return properties.length === 0 ? `${open}/>` : [`${open}>`, ...properties, '    </testcase>'].join('\n');
   const details = [
     result.message,
     ...(result.policies && result.policies.length > 0 ? [`policies: ${result.policies.join(', ')}`] : []),
@@ -32,6 +59,7 @@ function testcase(result: ReportResult, suite: string): string {
   ].join('\n');
   return [
     `${open}>`,
+    ...properties,
     `      <failure${attributes({ type: `${result.ruleId} ${result.severity}`, message: result.message.split('\n')[0] ?? '' })}>${escapeXml(details)}</failure>`,
     '    </testcase>',
   ].join('\n');
@@ -41,11 +69,12 @@ export function formatJunit(report: Report): string {
   const suites: string[] = [];
   let total = 0;
   let failures = 0;
+  const tagsOf = propertiesOf(report);
   for (const subject of report.subjects) {
     const results = report.results.filter((result) => result.subject === subject);
     const cases =
       results.length > 0
-        ? results.map((result) => testcase(result, subject))
+        ? results.map((result) => testcase(result, subject, tagsOf.get(result.ruleId) ?? []))
         : [`    <testcase${attributes({ classname: subject, name: `${report.command}: no findings` })}/>`];
     const failed = results.filter((result) => result.status === 'fail').length;
     total += cases.length;
@@ -56,7 +85,7 @@ export function formatJunit(report: Report): string {
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: `k8s-security ${report.command}`, tests: total, failures, errors: 0 })}>`,
+    `<testsuites${attributes({ name: `k8s-security ${report.command}${report.framework ? ` --framework ${report.framework.id}` : ''}`, tests: total, failures, errors: 0 })}>`,
     ...suites,
     '</testsuites>',
     '',

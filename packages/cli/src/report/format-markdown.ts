@@ -15,10 +15,11 @@ function statusOf(result: ReportResult): string {
 }
 
 export function formatMarkdown(report: Report): string {
-  const lines = [`## k8s-security ${report.command}`, '', `${describeSubjects(report)}, ${describeFailureCounts(report)}.`, ''];
+  const title = report.framework ? `## k8s-security ${report.command}: ${report.framework.name}` : `## k8s-security ${report.command}`;
+  const lines = [title, '', `${describeSubjects(report)}, ${describeFailureCounts(report)}.`, ''];
   if (report.results.length > 0) {
     const rulesById = new Map(report.rules.map((rule) => [rule.id, rule]));
-    lines.push('| Status | Rule | Subject | Path | Message | Policies |', '| --- | --- | --- | --- | --- | --- |');
+    lines.push(`| Status | ${report.framework ? 'Control' : 'Rule'} | Subject | Path | Message | Policies |`, '| --- | --- | --- | --- | --- | --- |');
     for (const result of report.results) {
       const rule = rulesById.get(result.ruleId);
       const ruleText = rule ? `${rule.id} ${rule.name}` : result.ruleId;

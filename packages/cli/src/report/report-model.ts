@@ -46,6 +46,8 @@ export interface Report {
   /** `lint` or `audit`: names the run in every format. */
   readonly command: 'lint' | 'audit';
   readonly toolVersion: string;
+  /** Set when `audit --framework` groups the results by control: rules are then the framework's controls. */
+  readonly framework?: { readonly id: string; readonly name: string; readonly source: string };
   readonly rules: readonly ReportRule[];
   /** Everything examined, in output order, including subjects with no result. */
   readonly subjects: readonly string[];

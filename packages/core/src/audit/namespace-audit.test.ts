@@ -173,15 +173,13 @@ describe('auditNamespaces scope', () => {
     expect(verdicts(result, 'empty')[0]).toBe('AUD001 fail');
   });
 
-  it('maps the checks to the catalog controls', () => {
-    expect(Object.fromEntries(AUDIT_CHECK_LIST.map((check) => [check.id, check.controls]))).toEqual({
-      AUD001: ['CIS 5.3.2', 'MITRE T1021', 'MITRE T1046'],
-      AUD002: ['CIS 5.3.2', 'MITRE T1021'],
-      AUD003: [],
-      AUD004: ['CIS 5.3.2'],
-      AUD005: ['MITRE T1021', 'MITRE T1046'],
-      AUD006: ['CIS 5.3.2'],
-    });
+  it('maps the checks to the catalog controls of every framework', () => {
+    const controls = Object.fromEntries(AUDIT_CHECK_LIST.map((check) => [check.id, check.controls]));
+    expect(controls['AUD001']).toEqual(['PCI-DSS 1.3.1', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'HIPAA 164.312(e)(1)', 'CIS 5.3.2', 'MITRE T1021', 'MITRE T1046']);
+    expect(controls['AUD003']).toEqual([]);
+    expect(controls['AUD004']).toEqual(['PCI-DSS 1.3.2', 'CIS 5.3.2']);
+    expect(controls['AUD006']).toEqual(['CIS 5.3.2']);
+    expect(controls['AUD005']).toEqual(['PCI-DSS 1.2.5', 'PCI-DSS 1.3.1', 'PCI-DSS 11.4.5', 'PCI-DSS 11.4.6', 'SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'MITRE T1021', 'MITRE T1046']);
   });
 
   it('reports the opt-ins a namespace was rendered with (AUD006), and passes without them', () => {

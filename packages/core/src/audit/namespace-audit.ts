@@ -7,7 +7,7 @@
 import { AnalyzerInputError } from '../analyzer/analyzer-input-error.js';
 import { clusterModelFromObjects, externalEndpoint, type ClusterEndpoint, type ClusterModel } from '../analyzer/cluster-model.js';
 import { evaluateConnection, iterateReachability, type SideExplanation, type Verdict } from '../analyzer/reachability.js';
-import { NAMESPACE_ISOLATION } from '../catalog/namespace-isolation.js';
+import { controlTagsForCheck } from '../compliance/frameworks.js';
 import type { LintSeverity } from '../lint/lint-types.js';
 import {
   NAMESPACE_NAME_LABEL,
@@ -26,18 +26,9 @@ export interface AuditCheck {
   readonly name: string;
   readonly summary: string;
   readonly severity: LintSeverity;
-  /** `CIS 5.3.2`, `MITRE T1021`, ... */
+  /** Every framework control the check decides: `PCI-DSS 1.3.1`, `CIS 5.3.2`, `MITRE T1021`, ... */
   readonly controls: readonly string[];
 }
-
-const cis = (id: string) => {
-  if (!NAMESPACE_ISOLATION.cis.some((control) => control.id === id)) throw new Error(`CIS ${id} is not in the catalog`);
-  return `CIS ${id}`;
-};
-const mitre = (id: string) => {
-  if (!NAMESPACE_ISOLATION.mitre.some((technique) => technique.id === id)) throw new Error(`MITRE ${id} is not in the catalog`);
-  return `MITRE ${id}`;
-};
 
 /** The checks, in report order. */
 export const AUDIT_CHECKS = {
@@ -46,42 +37,42 @@ export const AUDIT_CHECKS = {
     name: 'default-deny-ingress',
     summary: 'A new pod with fresh labels is isolated for ingress and unreachable from other namespaces and outside the cluster.',
     severity: 'error',
-    controls: [cis('5.3.2'), mitre('T1021'), mitre('T1046')],
+    controls: controlTagsForCheck('AUD001'),
   },
   defaultDenyEgress: {
     id: 'AUD002',
     name: 'default-deny-egress',
     summary: 'A new pod with fresh labels is isolated for egress and cannot open connections to other namespaces or outside the cluster.',
     severity: 'warning',
-    controls: [cis('5.3.2'), mitre('T1021')],
+    controls: controlTagsForCheck('AUD002'),
   },
   intraNamespace: {
     id: 'AUD003',
     name: 'intra-namespace-traffic',
     summary: 'Two pods of the namespace can connect to each other in both directions (the isolation does not break the namespace itself).',
     severity: 'warning',
-    controls: [],
+    controls: controlTagsForCheck('AUD003'),
   },
   dnsEgress: {
     id: 'AUD004',
     name: 'dns-bound-to-dns-pods',
     summary: 'Pods reach the cluster DNS pods on UDP and TCP 53, and port 53 nowhere else.',
     severity: 'warning',
-    controls: [cis('5.3.2')],
+    controls: controlTagsForCheck('AUD004'),
   },
   crossNamespaceReach: {
     id: 'AUD005',
     name: 'cross-namespace-reach',
     summary: 'No arbitrary pod of another namespace, and no outside address, can reach the namespace; lists the specific pods that can.',
     severity: 'warning',
-    controls: [mitre('T1021'), mitre('T1046')],
+    controls: controlTagsForCheck('AUD005'),
   },
   optInsInUse: {
     id: 'AUD006',
     name: 'opt-ins-in-use',
     summary: 'No policy of the namespace was rendered with a template #14 opt-in that opens more than the guarded default (k8s-security-pro.io/opt-ins).',
     severity: 'note',
-    controls: [cis('5.3.2')],
+    controls: controlTagsForCheck('AUD006'),
   },
 } as const satisfies Record<string, AuditCheck>;
 

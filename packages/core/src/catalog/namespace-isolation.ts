@@ -73,7 +73,7 @@ export const NAMESPACE_ISOLATION: CatalogEntry = {
     },
     {
       id: 'T1046',
-      name: 'Network Service Scanning',
+      name: 'Network Service Discovery',
       tactic: 'Discovery',
       mitigation:
         'Scans from inside an isolated namespace reach only its own pods and the DNS pods; scans from other ' +
