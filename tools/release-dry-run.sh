@@ -154,7 +154,7 @@ YAML
   expect_exit 0 npx --no-install k8s-security render --env prod
   grep -q 'name: default-deny-ingress' "$work/out.log" || die "render printed no default-deny-ingress policy"
   expect_exit 0 npx --no-install k8s-security analyze reference-cluster.yaml
-  grep -q 'connections checked' "$work/out.log" || die "analyze printed no summary"
+  grep -q 'endpoint pairs with an allowed connection' "$work/out.log" || die "analyze printed no summary"
   # lint and audit find problems in these examples on purpose: exit 1 is their finding.
   expect_exit 1 npx --no-install k8s-security lint common-mistakes.yaml --fail-on warning
   grep -q 'NP0' "$work/out.log" || die "lint reported no NP rule"
