@@ -43,10 +43,13 @@ bash tools/test-chart.sh | tee -a "$results"
 step "end-to-end (kube-apiserver + etcd on 127.0.0.1; builds them first, see docs/e2e.md)"
 npm run -s test:e2e | tee -a "$results"
 
-# The dataplane suites (npm run test:dataplane, docs/dataplane.md) are not run here yet: they have
-# not had a verified run on this machine. Once they have, add them here:
-#   step "dataplane (kube-router enforcing the policies on network namespaces; see docs/dataplane.md)"
-#   npm run -s test:dataplane | tee -a "$results"
+step "dataplane (kube-router enforcing the policies on network namespaces; see docs/dataplane.md)"
+bash tools/install-dataplane.sh
+# Every suite that passes reliably. The random differential (random-differential.dataplane.ts) is
+# left out until its disagreements with kube-router are triaged (docs/dataplane.md, Status);
+# `npm run test:dataplane` runs it with the rest. The prefix lets `count` find vitest's totals.
+dataplane_suites=(teardown helm-test-hooks reference-cluster install-safety conformance)
+(cd packages/e2e && npx vitest run -c vitest.dataplane.config.ts "${dataplane_suites[@]/%/.dataplane.ts}") | sed -u 's/^/dataplane: /' | tee -a "$results"
 
 step "release dry run (npm packages through a local Verdaccio, the chart through a local OCI registry, Helm 3 and 4)"
 bash tools/release-dry-run.sh | tee -a "$results"

@@ -27,7 +27,7 @@ export class ApiClient {
   }
 
   /**
-   * Sends one request; resolves with the parsed body.
+   * Sends one request; resolves with the parsed body (undefined for a 404 when `allowMissing`).
    * @throws with the method, path, status and the server's message unless the status is 2xx
    *   (or 404 when `allowMissing`).
    */
@@ -43,7 +43,8 @@ export class ApiClient {
           res.on('data', (chunk: string) => (text += chunk));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            if ((status >= 200 && status < 300) || (allowMissing && status === 404)) resolve(text ? (JSON.parse(text) as unknown) : undefined);
+            if (allowMissing && status === 404) resolve(undefined);
+            else if (status >= 200 && status < 300) resolve(text ? (JSON.parse(text) as unknown) : undefined);
             else reject(new Error(`${method} ${path} failed with ${status}: ${(JSON.parse(text || '{}') as { message?: string }).message ?? text}`));
           });
         },

@@ -4,6 +4,7 @@
  * bound to the node whose status (Running, podIP, hostIP) is set through `pods/status`.
  * kube-router enforces policies only for pods whose `status.hostIP` is its node's InternalIP.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterModel } from '@k8s-security-pro/core';
 import type { Cluster } from '../cluster.js';
 import type { ApiClient } from './api-client.js';
@@ -77,7 +78,7 @@ export async function createPods(api: ApiClient, pods: readonly Endpoint[], node
           ],
         },
       };
-      await api.send('POST', `/api/v1/namespaces/${pod.namespace}/pods`, object);
+      await createAdmitted(api, `/api/v1/namespaces/${pod.namespace}/pods`, object);
       const status = {
         status: {
           phase: 'Running',
@@ -91,6 +92,25 @@ export async function createPods(api: ApiClient, pods: readonly Endpoint[], node
       await api.mergePatch(`/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/status`, status);
     }),
   );
+}
+
+/**
+ * POSTs a Pod, retrying while the ServiceAccount admission plugin has not yet seen the
+ * namespace's new `default` ServiceAccount: it reads them from an informer cache that lags the
+ * create by a moment, and refuses the Pod with 403 until then.
+ */
+async function createAdmitted(api: ApiClient, path: string, object: unknown, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await api.send('POST', path, object);
+      return;
+    } catch (error) {
+      const lagging = /failed with 403: .*serviceaccount "default" not found/.test((error as Error).message);
+      if (!lagging || Date.now() > deadline) throw error;
+      await sleep(100);
+    }
+  }
 }
 
 /** Deletes Pods at once (no kubelet runs, so nothing waits for containers to stop). */

@@ -66,14 +66,16 @@ describe('the helm test cross-namespace check', () => {
   });
 
   it('passes on an enforcer that drops the denied connection', async () => {
-    const rule = ['FORWARD', '-s', TEST_POD_IP, '-d', hosts['kube-dns.kube-system.svc.cluster.local']!, '-p', 'tcp', '--dport', '9153', '-j', 'DROP'];
-    await inNetns(current().nodeNamespace, 'iptables', ['-I', ...rule]);
+    // In the raw table, which packets traverse before kube-router's filter chains: kube-router
+    // keeps its own FORWARD jump first, so a DROP there would never see the packet.
+    const rule = ['PREROUTING', '-s', TEST_POD_IP, '-d', hosts['kube-dns.kube-system.svc.cluster.local']!, '-p', 'tcp', '--dport', '9153', '-j', 'DROP'];
+    await inNetns(current().nodeNamespace, 'iptables', ['-t', 'raw', '-I', ...rule]);
     try {
       const result = await runHook(current().namespaceOf(testPodId), check, bin, hosts);
       expect(`${result.stdout}${result.stderr}`).toContain('timed out (the enforcer drops)');
       expect(result.code).toBe(0);
     } finally {
-      await inNetns(current().nodeNamespace, 'iptables', ['-D', ...rule]);
+      await inNetns(current().nodeNamespace, 'iptables', ['-t', 'raw', '-D', ...rule]);
     }
   });
 

@@ -41,15 +41,19 @@ const TWO_PODS = `{
 
 it('stop() ends every process and deletes every network namespace', async () => {
   const dataplane = await Dataplane.start();
-  await dataplane.setTopology({
-    namespaces: [{ name: 'a', labels: { 'kubernetes.io/metadata.name': 'a' } }],
-    endpoints: [{ id: 'a/one', kind: 'Pod', namespace: 'a', name: 'one', labels: {}, ip: '10.244.9.10', ports: [{ port: 80, protocol: 'TCP' }] }],
-    policies: [],
-  });
-  const pids = [...dataplane.pids, dataplane.controlPlane.endpoints.pids.apiServer, dataplane.controlPlane.endpoints.pids.etcd];
-  expect(listNetns(dataplane.namespacePrefix)).toHaveLength(2);
-  expect(pids.every(isAlive)).toBe(true);
-  await dataplane.stop();
+  let pids: number[];
+  try {
+    await dataplane.setTopology({
+      namespaces: [{ name: 'a', labels: { 'kubernetes.io/metadata.name': 'a' } }],
+      endpoints: [{ id: 'a/one', kind: 'Pod', namespace: 'a', name: 'one', labels: {}, ip: '10.244.9.10', ports: [{ port: 80, protocol: 'TCP' }] }],
+      policies: [],
+    });
+    pids = [...dataplane.pids, dataplane.controlPlane.endpoints.pids.apiServer, dataplane.controlPlane.endpoints.pids.etcd];
+    expect(listNetns(dataplane.namespacePrefix)).toHaveLength(2);
+    expect(pids.every(isAlive)).toBe(true);
+  } finally {
+    await dataplane.stop();
+  }
   expect(listNetns(dataplane.namespacePrefix)).toEqual([]);
   expect(pids.filter(isAlive)).toEqual([]);
 });
