@@ -105,8 +105,10 @@ export class Cluster {
   }
 
   /** `kubectl get networkpolicies -n <namespace> -o json`, keyed by name. */
-  async networkPolicies(namespace: string): Promise<Map<string, StoredNetworkPolicy>> {
-    const { stdout } = await this.kubectlOk(['get', 'networkpolicies', '-n', namespace, '-o', 'json']);
+  async networkPolicies(namespace: string, { managedFields = false } = {}): Promise<Map<string, StoredNetworkPolicy>> {
+    // kubectl leaves metadata.managedFields out unless asked; only the writer checks need them.
+    const show = managedFields ? ['--show-managed-fields'] : [];
+    const { stdout } = await this.kubectlOk(['get', 'networkpolicies', '-n', namespace, '-o', 'json', ...show]);
     const list = JSON.parse(stdout) as { items: StoredNetworkPolicy[] };
     return new Map(list.items.map((item) => [item.metadata.name, item]));
   }

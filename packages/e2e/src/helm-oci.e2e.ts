@@ -70,7 +70,7 @@ describe.each([
     const cluster = clusters[helm];
     await cluster.ensureNamespaces([namespace]);
     await cluster.helmOk(['install', 'isolation', ...oci(), '-n', namespace]);
-    const stored = await cluster.networkPolicies(namespace);
+    const stored = await cluster.networkPolicies(namespace, { managedFields: true });
     const expected = expectedPolicies({ targetNamespaces: [namespace] }, namespace);
     expect([...stored.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [name, policy] of expected) {
