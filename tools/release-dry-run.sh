@@ -126,9 +126,11 @@ YAML
   cp examples/*.yaml "$consumer/"
   cd "$consumer"
   printf '{ "name": "consumer", "private": true, "version": "1.0.0" }\n' >package.json
+  # A cache of this run's own: a shared one can hold this version's metadata from an earlier run's
+  # registry, and npm then records no 'resolved' address, so where a package came from is unknown.
   # @types/node as a Node consumer has it (the core's dependencies' types use URL); the repo's version.
   types_node=$(node -p "require('$repo/node_modules/@types/node/package.json').version")
-  npm install --no-audit --no-fund --prefer-online "@k8s-security-pro/cli@$version" "@k8s-security-pro/core@$version" "@types/node@$types_node" >"$work/install.log" 2>&1 \
+  npm install --no-audit --no-fund --cache "$work/npm-cache" "@k8s-security-pro/cli@$version" "@k8s-security-pro/core@$version" "@types/node@$types_node" >"$work/install.log" 2>&1 \
     || { cat "$work/install.log" >&2; die "npm install from $npm_registry failed"; }
   for name in "${packages[@]}"; do
     resolved=$(node -p "require('./package-lock.json').packages['node_modules/@k8s-security-pro/$name'].resolved")
