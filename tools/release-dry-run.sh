@@ -14,6 +14,9 @@
 #
 # Usage: tools/release-dry-run.sh [--npm-only | --oci-only]
 set -euo pipefail
+# Run by `npm test` or `npm run`, npm exports its config; its local prefix (this repository) would
+# make the consumer's npm and npx commands act on the repository instead of the empty folder.
+unset npm_config_local_prefix
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
@@ -126,11 +129,12 @@ YAML
   cp examples/*.yaml "$consumer/"
   cd "$consumer"
   printf '{ "name": "consumer", "private": true, "version": "1.0.0" }\n' >package.json
-  # A cache of this run's own: a shared one can hold this version's metadata from an earlier run's
-  # registry, and npm then records no 'resolved' address, so where a package came from is unknown.
+  # Where each package came from is read from the lock file's 'resolved' addresses: a machine or
+  # user config may turn them off (omit-lockfile-registry-resolved), and a shared cache can hold
+  # metadata from an earlier run's registry, so both are set for this install alone.
   # @types/node as a Node consumer has it (the core's dependencies' types use URL); the repo's version.
   types_node=$(node -p "require('$repo/node_modules/@types/node/package.json').version")
-  npm install --no-audit --no-fund --cache "$work/npm-cache" "@k8s-security-pro/cli@$version" "@k8s-security-pro/core@$version" "@types/node@$types_node" >"$work/install.log" 2>&1 \
+  npm install --no-audit --no-fund --cache "$work/npm-cache" --omit-lockfile-registry-resolved=false "@k8s-security-pro/cli@$version" "@k8s-security-pro/core@$version" "@types/node@$types_node" >"$work/install.log" 2>&1 \
     || { cat "$work/install.log" >&2; die "npm install from $npm_registry failed"; }
   for name in "${packages[@]}"; do
     resolved=$(node -p "require('./package-lock.json').packages['node_modules/@k8s-security-pro/$name'].resolved")
