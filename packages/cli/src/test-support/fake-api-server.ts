@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { FAKE_TOKEN as TOKEN, fakeKubeconfig } from '../live/test-support/fake-api-server.js';
+
+/** The kubeconfig that goes with both stand-ins (contexts `fake` and `denied`). */
+export const kubeconfig = fakeKubeconfig;
 
 const FIXTURES = fileURLToPath(new URL('../live/test-support/recorded/', import.meta.url));
 const RECORDED: Record<string, string> = {
@@ -15,7 +19,6 @@ const RECORDED: Record<string, string> = {
 };
 /** Pages the fake server returns, whatever limit the client asks for: exercises `continue`. */
 const PAGE = 2;
-const TOKEN = 'audit-token';
 /** What the stand-in reports at /version. */
 export const FAKE_SERVER_VERSION = 'v1.37.2-fake';
 
@@ -42,29 +45,3 @@ export function startFakeApiServer(requests: string[]): Promise<Server> {
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
-
-export function kubeconfig(server: string): string {
-  return `apiVersion: v1
-kind: Config
-clusters:
-  - name: fake
-    cluster:
-      server: ${server}
-      # client-node speaks plain HTTP only with this set; the fake server has no TLS.
-      insecure-skip-tls-verify: true
-users:
-  - name: auditor
-    user:
-      token: ${TOKEN}
-  - name: stranger
-    user:
-      token: wrong
-contexts:
-  - name: fake
-    context: { cluster: fake, user: auditor }
-  - name: denied
-    context: { cluster: fake, user: stranger }
-current-context: fake
-`;
-}
-
