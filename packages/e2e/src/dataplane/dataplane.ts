@@ -27,6 +27,7 @@ import { TeardownRecord } from './teardown.js';
 /** The node's address, on the node namespace's loopback (TEST-NET-2: never routed anywhere). */
 export const NODE_IP = '198.51.100.1';
 export const NODE_NAME = 'dataplane-node';
+const POLICIES_PATH = '/apis/networking.k8s.io/v1/networkpolicies';
 
 /** `from>to:port/protocol`, the key of one connection. */
 export function connectionKey(c: Pick<Connection, 'from' | 'to' | 'port' | 'protocol'>): string {
@@ -193,14 +194,32 @@ export class Dataplane {
 
   /** The topology with the NetworkPolicies the API server stores now (defaults applied): what the analyzer judges. */
   async withStoredPolicies(topology: ClusterModel): Promise<ClusterModel> {
-    const { stdout } = await this.cluster.kubectlOk(['get', 'networkpolicies', '--all-namespaces', '-o', 'json']);
-    const { model } = clusterModelFromObjects((JSON.parse(stdout) as { items: unknown[] }).items);
+    const { model } = clusterModelFromObjects(await this.storedPolicies());
     return { ...topology, policies: model.policies };
+  }
+
+  /** Every stored NetworkPolicy, with the kind and apiVersion a list's items leave out. */
+  private async storedPolicies(): Promise<Record<string, unknown>[]> {
+    const list = (await this.api.send('GET', POLICIES_PATH)) as { items: Record<string, unknown>[] };
+    return list.items.map((item) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...item }));
+  }
+
+  /**
+   * Creates NetworkPolicies (each names its namespace) through the API, one request each: a
+   * kubectl process per scenario costs more than the scenario's probes.
+   */
+  async createPolicies(policies: readonly unknown[]): Promise<void> {
+    for (const policy of policies) {
+      const namespace = (policy as { metadata?: { namespace?: string } }).metadata?.namespace;
+      if (!namespace) throw new Error(`a NetworkPolicy to create names no namespace: ${JSON.stringify(policy)}`);
+      await this.api.send('POST', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`, policy);
+    }
   }
 
   /** Deletes every NetworkPolicy in every namespace. */
   async deleteAllPolicies(): Promise<void> {
-    await this.cluster.kubectlOk(['delete', 'networkpolicies', '--all', '--all-namespaces']);
+    const namespaces = new Set((await this.storedPolicies()).map((p) => (p['metadata'] as { namespace: string }).namespace));
+    for (const namespace of namespaces) await this.api.send('DELETE', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`);
   }
 
   /** One probe: a new connection from `from` to `to`'s IP. */
