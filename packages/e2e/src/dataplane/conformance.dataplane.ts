@@ -3,8 +3,8 @@
  * taken from Kubernetes' own NetworkPolicy e2e tests) replayed on the dataplane. Each case's
  * pods and namespaces are built, its policies installed, and every non-loopback query of its
  * truth table probed. A disagreement passes only when a known kube-router deviation (with the
- * Kubernetes rule it breaks) explains it; SCTP queries are counted but not probed (Node.js has
- * no SCTP sockets).
+ * Kubernetes rule it breaks) explains it; SCTP queries are counted but not probed, and the run
+ * says why (the kernel here has no SCTP sockets; Node.js has none either).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../process.js';
 import { connectionKey } from './dataplane.js';
 import { useDataplane } from './suite-support.js';
 import { deviationsFor } from './known-deviations.js';
+import { sctpNotProbedReason } from './host-requirements.js';
 
 const CASES_DIR = join(REPO_ROOT, 'packages/core/src/analyzer/conformance/cases');
 
@@ -83,7 +84,7 @@ it('replays every case on the dataplane; each disagreement with its truth table 
     }
   }
   console.log(
-    `[dataplane] conformance: ${cases.length} cases, ${probed} queries probed, ${sctp} SCTP queries not probed, in ${Date.now() - started} ms; ` +
+    `[dataplane] conformance: ${cases.length} cases, ${probed} queries probed, ${sctp} SCTP queries not probed (${sctpNotProbedReason()}), in ${Date.now() - started} ms; ` +
       `${triage.length} explained by known deviations, ${unexplained.length} unexplained`,
   );
   for (const line of triage) console.log(`[dataplane]   ${line}`);

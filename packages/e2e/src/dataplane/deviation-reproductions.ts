@@ -45,4 +45,16 @@ export const DEVIATION_REPRODUCTIONS: readonly DeviationReproduction[] = [
     ],
     connections: ['x/a>y/a:80/TCP', 'x/a>y/b:80/TCP'],
   },
+  {
+    // z/a admits 10.244.0.0/16 but 10.244.1.0/24 OR 10.244.0.0/16 but 10.244.2.0/24: every pod of x and y.
+    id: 'ipblock-exceptions-shared-by-a-rules-peers',
+    policies: [
+      policy('z', 'ingress-two-ipblocks', {
+        podSelector: { matchLabels: { pod: 'a' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] } }, { ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.2.0/24'] } }] }],
+      }),
+    ],
+    connections: ['x', 'y'].flatMap((namespace) => ['a', 'b'].flatMap((pod) => ['80/TCP', '81/TCP', '53/UDP'].map((port) => `${namespace}/${pod}>z/a:${port}`))),
+  },
 ];

@@ -54,6 +54,18 @@ export const KUBE_ROUTER_DEVIATIONS: readonly KnownDeviation[] = [
     source:
       'policy.go buildNetworkPoliciesInfo: grabNamedPortFromPod runs only for evalPodPeer results; processEgressRules: the dstIPBlocks branch loops over egressRule.ports, never egressRule.namedPorts.',
   },
+  {
+    id: 'ipblock-exceptions-shared-by-a-rules-peers',
+    behaviour:
+      'All ipBlock peers of one rule go into one hash:net ipset, each `except` as a nomatch entry; hash:net matches an address by its most specific entry, ' +
+      "so an address one ipBlock excepts is refused even when another ipBlock of the same rule admits it (the rule's ipBlocks are no longer ORed).",
+    rule:
+      'NetworkPolicyIngressRule.from: "If this field is present and contains at least one item, this rule allows traffic only if the traffic matches at least one item in the from list" ' +
+      '(egress `to` likewise); IPBlock.except: "except is a slice of CIDRs that should not be included within an IPBlock" — that IPBlock, not its siblings.',
+    source:
+      'policy.go buildNetworkPoliciesInfo: srcIPBlocks / dstIPBlocks append every peer\'s evalIPBlockPeer entries (except = utils.OptionNoMatch) into one list per rule; ' +
+      'processIngressRules / processEgressRules: RefreshSet(policyIndexed...IPBlockIPSetName, ..., utils.TypeHashNet) makes it one set.',
+  },
 ];
 
 /** The known deviations that explain a disagreement; empty when none does (then it is a failure). */

@@ -58,6 +58,18 @@ describe('the kube-router model', () => {
     expect(deviationsFor(d, model).map((deviation) => deviation.id)).toEqual(['policy-chain-shared-by-both-directions']);
   });
 
+  it('explains the second series (seeds 1020 and 1040: a pod admitted by one ipBlock and excepted by another of the same rule, observed refused) by the shared ipBlock set', () => {
+    for (const [seed, key] of [
+      [1020, 'y/a>z/a:81/TCP'],
+      [1040, 'z/a>y/a:80/TCP'],
+    ] as const) {
+      const model = withPolicies(randomScenario(seed).policies);
+      const d = disagreement(model, key, { outcome: 'refused', code: 'ECONNREFUSED' });
+      expect(d.connection.allowed).toBe(true);
+      expect(deviationsFor(d, model).map((deviation) => deviation.id)).toEqual(['ipblock-exceptions-shared-by-a-rules-peers']);
+    }
+  });
+
   it('leaves a disagreement no deviation explains unexplained, so the suites fail on it', () => {
     // y denies all ingress: x/a > y/a open would be a real leak, and no deviation covers it.
     const model = withPolicies([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'y', name: 'deny' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);

@@ -12,17 +12,24 @@ import {
   type Explanation,
   type NetworkPolicy,
   type NetworkPolicyEgressRule,
+  type NetworkPolicyIngressRule,
   type NetworkPolicyPort,
   type NetworkPolicyType,
 } from '@k8s-security-pro/core';
+import { kubeRouterIpBlockPeers } from './ipset-net-semantics.js';
 
 /** The known deviations, by id (see KUBE_ROUTER_DEVIATIONS for what each one breaks). */
-export type DeviationId = 'policy-chain-shared-by-both-directions' | 'egress-named-port-without-to-matches-any-destination' | 'egress-named-port-skips-ipblock-peers';
+export type DeviationId =
+  | 'policy-chain-shared-by-both-directions'
+  | 'egress-named-port-without-to-matches-any-destination'
+  | 'egress-named-port-skips-ipblock-peers'
+  | 'ipblock-exceptions-shared-by-a-rules-peers';
 
 export const DEVIATION_IDS: readonly DeviationId[] = [
   'policy-chain-shared-by-both-directions',
   'egress-named-port-without-to-matches-any-destination',
   'egress-named-port-skips-ipblock-peers',
+  'ipblock-exceptions-shared-by-a-rules-peers',
 ];
 
 type ConnectionKey = Pick<Connection, 'from' | 'to' | 'port' | 'protocol'>;
@@ -58,6 +65,20 @@ function withoutIpBlockNamedPorts(policy: NetworkPolicy): NetworkPolicy {
     return [...(selectorPeers.length > 0 ? [{ to: selectorPeers, ports }] : []), ...(numeric.length > 0 ? [{ to: ipBlockPeers, ports: numeric }] : [])];
   });
   return { ...policy, spec: { ...policy.spec, egress } };
+}
+
+/** Every rule's ipBlock peers as kube-router's one hash:net set per rule matches them; a rule left with no peer matches nothing and goes. */
+function withSharedIpBlockExceptions(policy: NetworkPolicy): NetworkPolicy {
+  const rewrite = <R extends NetworkPolicyIngressRule | NetworkPolicyEgressRule>(rules: readonly R[] | undefined, peersKey: 'from' | 'to'): R[] | undefined =>
+    rules?.flatMap((rule) => {
+      const peers = (rule as Record<string, unknown>)[peersKey] as NetworkPolicyIngressRule['from'];
+      if (!peers || peers.length === 0) return [rule];
+      const merged = kubeRouterIpBlockPeers(peers);
+      return merged.length > 0 ? [{ ...rule, [peersKey]: merged }] : [];
+    });
+  const ingress = rewrite(policy.spec.ingress, 'from');
+  const egress = rewrite(policy.spec.egress, 'to');
+  return { ...policy, spec: { ...policy.spec, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) } };
 }
 
 /**
@@ -113,10 +134,12 @@ export function kubeRouterAllows(model: ClusterModel, c: ConnectionKey, deviatio
   let explanations = explanationsByModel.get(model);
   if (!explanations) explanationsByModel.set(model, (explanations = new Explanations()));
   const splitIpBlocks = deviations.has('egress-named-port-skips-ipblock-peers');
-  const policies = splitIpBlocks ? model.policies.map(withoutIpBlockNamedPorts) : model.policies;
-  const sides = explanations.get(`all:${splitIpBlocks}`, () => ({ ...model, policies }), c);
+  const shareExceptions = deviations.has('ipblock-exceptions-shared-by-a-rules-peers');
+  const policies = model.policies.map((p) => (splitIpBlocks ? withoutIpBlockNamedPorts(p) : p)).map((p) => (shareExceptions ? withSharedIpBlockExceptions(p) : p));
+  const rewritten = `${splitIpBlocks}:${shareExceptions}`;
+  const sides = explanations.get(`all:${rewritten}`, () => ({ ...model, policies }), c);
   if (sides.selfTraffic) return true;
-  const variant = (i: number, what: string, policy: () => NetworkPolicy) => explanations.get(`${i}:${splitIpBlocks}:${what}`, () => ({ ...model, policies: [policy()] }), c);
+  const variant = (i: number, what: string, policy: () => NetworkPolicy) => explanations.get(`${i}:${rewritten}:${what}`, () => ({ ...model, policies: [policy()] }), c);
   /** True when policy i selects the connection's source (Egress) or destination (Ingress). */
   const selects = (i: number, direction: NetworkPolicyType) => {
     const judged = variant(i, `selects-${direction}`, () => oneDirection(policies[i]!, direction, []));

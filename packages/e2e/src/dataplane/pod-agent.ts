@@ -20,7 +20,7 @@ export interface ProbeResult {
   readonly code?: string;
 }
 
-/** A port an agent listens on. SCTP is not offered: Node has no SCTP sockets. */
+/** A port an agent listens on. SCTP is not offered: Node.js has no SCTP sockets, and the kernel here has none either (see sctpNotProbedReason). */
 export interface ListenPort {
   readonly port: number;
   readonly protocol: Extract<Protocol, 'TCP' | 'UDP'>;
