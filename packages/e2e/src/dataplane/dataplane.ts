@@ -277,7 +277,8 @@ export class Dataplane {
       const elapsedMs = Date.now() - started;
       if (disagreements.every(isExplained) || elapsedMs > timeoutMs) return { connections, disagreements, elapsedMs, rounds };
       if (!this.kubeRouter.running) throw new Error(`kube-router exited. Last lines of its log:\n${this.kubeRouter.tail()}`);
-      await sleep(250);
+      // kube-router programs a change in 0.1-0.5 s: poll often, each round is a fresh matrix of probes.
+      await sleep(100);
     }
   }
 

@@ -43,11 +43,15 @@ it(`agrees with the analyzer on ${COUNT} seeded random scenarios (seeds ${BASE_S
   const explained = new Map<DeviationId, number>();
   let connections = 0;
   let scenariosWithDeviations = 0;
+  let enforcementMs = 0;
+  let rounds = 0;
   const started = Date.now();
   for (let i = 0; i < COUNT; i++) {
     const scenario = randomScenario(BASE_SEED + i);
     const { analyzer, deviated, comparison } = await runScenario(scenario.model, scenario.policies);
     connections += comparison.connections.length;
+    enforcementMs += comparison.elapsedMs;
+    rounds += comparison.rounds;
     if (deviated.size > 0) scenariosWithDeviations++;
     for (const ids of deviated.values()) for (const id of ids) explained.set(id, (explained.get(id) ?? 0) + 1);
     const byKey = new Map(analyzer.map((c) => [connectionKey(c), c]));
@@ -61,7 +65,8 @@ it(`agrees with the analyzer on ${COUNT} seeded random scenarios (seeds ${BASE_S
     }
   }
   console.log(
-    `[dataplane] random differential: ${COUNT} scenarios, ${connections} connections probed in ${Date.now() - started} ms; ` +
+    `[dataplane] random differential: ${COUNT} scenarios, ${connections} connections probed in ${Date.now() - started} ms ` +
+      `(${enforcementMs} ms of it probing until enforced, in ${rounds} rounds); ` +
       `${scenariosWithDeviations} scenarios with known deviations, connections per deviation: ${JSON.stringify(Object.fromEntries(explained))}; unexplained: ${unexplained.length}`,
   );
   expect(unexplained).toEqual([]);
