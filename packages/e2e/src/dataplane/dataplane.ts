@@ -58,6 +58,8 @@ export interface DataplaneOptions {
   readonly probeTimeoutMs?: number;
   /** Probes in flight at once. @default 48 */
   readonly concurrency?: number;
+  /** DNS names (-> IPv4) that every agent's UDP ports answer as a DNS server, for the chart's test-dns hook. @default {} */
+  readonly dnsRecords?: Readonly<Record<string, string>>;
 }
 
 let runCounter = 0;
@@ -98,7 +100,7 @@ export class Dataplane {
     let controlPlane: ControlPlane | undefined;
     try {
       controlPlane = await ControlPlane.start();
-      const dataplane = new Dataplane(controlPlane, record, workDir, { probeTimeoutMs: 1500, concurrency: 48, ...options });
+      const dataplane = new Dataplane(controlPlane, record, workDir, { probeTimeoutMs: 1500, concurrency: 48, dnsRecords: {}, ...options });
       await dataplane.boot();
       return dataplane;
     } catch (error) {
@@ -185,7 +187,7 @@ export class Dataplane {
       const netns = `${this.netnsId}-${index}`;
       this.record.addNetns(netns);
       await createEndpointNetns(this.nodeNetns, netns, `h${index}`, endpoint.ip!);
-      const agent = await PodAgent.start(netns, endpoint.id, listenPorts(endpoint.ports), (pid) => this.record.addPid(pid));
+      const agent = await PodAgent.start(netns, endpoint.id, listenPorts(endpoint.ports), (pid) => this.record.addPid(pid), this.options.dnsRecords);
       this.built.set(endpoint.id, { endpoint, netns, agent });
       if (endpoint.kind === 'Pod') created.push(endpoint);
     }
