@@ -20,7 +20,7 @@ import { ApiForwarder } from './api-forwarder.js';
 import { createPods, deletePods, registerNode, relabelPod, syncNamespaces } from './api-objects.js';
 import { checkDataplaneHost } from './host-requirements.js';
 import { KubeRouter } from './kube-router.js';
-import { createEndpointNetns, createNodeNetns, deleteNetnsSync, NETNS_PREFIX } from './netns.js';
+import { createEndpointNetns, createNodeNetns, deleteEndpointLink, deleteNetnsSync, NETNS_PREFIX } from './netns.js';
 import { PodAgent, type ListenPort, type ProbeResult } from './pod-agent.js';
 import { TeardownRecord } from './teardown.js';
 
@@ -68,7 +68,7 @@ export class Dataplane {
   readonly cluster: Cluster;
   private readonly api: ApiClient;
   /** What is built now, by endpoint id. */
-  private readonly built = new Map<string, { endpoint: ClusterModel['endpoints'][number]; readonly netns: string; readonly agent: PodAgent }>();
+  private readonly built = new Map<string, { endpoint: ClusterModel['endpoints'][number]; readonly netns: string; readonly hostIfName: string; readonly agent: PodAgent }>();
   private nextIndex = 0;
   private kubeRouterValue: KubeRouter | undefined;
   private forwarder: ApiForwarder | undefined;
@@ -171,6 +171,7 @@ export class Dataplane {
     for (const b of gone) {
       await b.agent.stop();
       this.record.removePid(b.agent.pid);
+      await deleteEndpointLink(this.nodeNetns, b.hostIfName);
       deleteNetnsSync(b.netns);
       this.built.delete(b.endpoint.id);
     }
@@ -186,9 +187,10 @@ export class Dataplane {
       const index = this.nextIndex++;
       const netns = `${this.netnsId}-${index}`;
       this.record.addNetns(netns);
-      await createEndpointNetns(this.nodeNetns, netns, `h${index}`, endpoint.ip!);
+      const hostIfName = `h${index}`;
+      await createEndpointNetns(this.nodeNetns, netns, hostIfName, endpoint.ip!);
       const agent = await PodAgent.start(netns, endpoint.id, listenPorts(endpoint.ports), (pid) => this.record.addPid(pid), this.options.dnsRecords);
-      this.built.set(endpoint.id, { endpoint, netns, agent });
+      this.built.set(endpoint.id, { endpoint, netns, hostIfName, agent });
       if (endpoint.kind === 'Pod') created.push(endpoint);
     }
     await createPods(this.api, created, NODE_NAME, NODE_IP);
@@ -224,23 +226,23 @@ export class Dataplane {
     for (const namespace of namespaces) await this.api.send('DELETE', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`);
   }
 
-  /** One probe: a new connection from `from` to `to`'s IP. */
-  probe(from: string, to: string, port: number, protocol: ListenPort['protocol']): Promise<ProbeResult> {
+  /** One probe: a new connection from `from` to `to`'s IP, waiting `timeoutMs` (the dataplane's probe timeout by default) for an answer. */
+  probe(from: string, to: string, port: number, protocol: ListenPort['protocol'], timeoutMs = this.options.probeTimeoutMs): Promise<ProbeResult> {
     const agent = this.built.get(from)?.agent;
     const ip = this.built.get(to)?.endpoint.ip;
     if (!agent || !ip) throw new Error(`no endpoint ${agent ? to : from} on this dataplane`);
-    return agent.probe(ip, port, protocol, this.options.probeTimeoutMs);
+    return agent.probe(ip, port, protocol, timeoutMs);
   }
 
   /** Probes every connection, `concurrency` at a time. */
-  async probeAll(connections: readonly Connection[]): Promise<ProbeResult[]> {
+  async probeAll(connections: readonly Connection[], timeoutMs = this.options.probeTimeoutMs): Promise<ProbeResult[]> {
     const results = new Array<ProbeResult>(connections.length);
     let next = 0;
     const worker = async () => {
       while (next < connections.length) {
         const i = next++;
         const c = connections[i]!;
-        results[i] = await this.probe(c.from, c.to, c.port, c.protocol as ListenPort['protocol']);
+        results[i] = await this.probe(c.from, c.to, c.port, c.protocol as ListenPort['protocol'], timeoutMs);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, connections.length) }, worker));

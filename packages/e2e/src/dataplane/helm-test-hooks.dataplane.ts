@@ -63,7 +63,8 @@ describe('the helm test dns check', () => {
     const coredns = topology.endpoints.find((e) => e.id === COREDNS)!.ip!;
     const result = await runHook(current().namespaceOf(testPodId), dnsCheck, bin, {}, coredns);
     expect(dnsCheck.command).toEqual(['nslookup', 'kubernetes.default.svc.cluster.local']);
-    expect(result.stdout).toContain('10.0.0.1');
+    const probe = await current().probe(testPodId, COREDNS, 53, 'UDP');
+    expect(result.stdout, `${result.stderr}; a probe of ${COREDNS}:53/UDP from the hook pod: ${JSON.stringify(probe)}`).toContain('10.0.0.1');
     expect(result.code).toBe(0);
   });
 
