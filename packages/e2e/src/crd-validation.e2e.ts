@@ -28,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, parseYamlStream } from './cluster.js';
 import { ControlPlane } from './control-plane.js';
 import { CRD_MODULES, allCrdFiles, moduleDir, networkPolicyApiTestData } from './crds.js';
-import { describeFailure, run, type CommandResult } from './process.js';
+import { REPO_ROOT, describeFailure, run, type CommandResult } from './process.js';
 
 const CLI = 'packages/cli/bin/k8s-security.js';
 
@@ -214,6 +214,11 @@ describe('the GitOps fleet (generate --gitops)', () => {
     const perEnvironment = engine === 'argocd' ? 'ApplicationSet' : 'Kustomization';
     expect(objects.filter((o) => o.kind === perEnvironment).map((o) => o.metadata?.name)).toEqual(names.map((n) => `k8s-security-${n}`));
     await expectAccepted(`generate --gitops ${engine} --source ${source}`, objects);
+  });
+
+  it.each(['argocd', 'flux'])('the committed example fleet for %s (examples/fleet) passes the server-side dry run', async (engine) => {
+    const objects = parseYamlStream(readFileSync(join(REPO_ROOT, 'examples/fleet/gitops', engine, 'fleet.yaml'), 'utf8')) as KubeObject[];
+    await expectAccepted(`examples/fleet/gitops/${engine}/fleet.yaml`, objects);
   });
 
   it('the Applications Argo CD makes for a fleet of three clusters and three environments pass the server-side dry run', async () => {
