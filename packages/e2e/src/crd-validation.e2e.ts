@@ -58,7 +58,10 @@ const FQDN_FLAGS = ['--allow-fqdn', 'api.example.com', '--allow-fqdn', '*.exampl
 /** Kinds the suite dry-runs; none may exist on the server at the end. */
 const CUSTOM_KINDS = 'clusternetworkpolicies,ciliumnetworkpolicies,ciliumclusterwidenetworkpolicies,applications,applicationsets,appprojects,kustomizations,gitrepositories,ocirepositories';
 
-type KubeObject = Record<string, unknown> & { kind?: string; metadata?: { name?: string; namespace?: string } };
+type KubeObject = { readonly apiVersion?: string; readonly kind?: string; readonly metadata?: { readonly name?: string; readonly namespace?: string }; readonly spec?: unknown };
+
+/** The objects of a YAML stream. */
+const objectsOf = (yaml: string): KubeObject[] => parseYamlStream(yaml) as KubeObject[];
 
 let plane: ControlPlane;
 let cluster: Cluster;
@@ -141,7 +144,7 @@ describe.each(RENDER_TARGETS.map((target) => [target.name, target] as const))('r
     async (envName, environment) => {
       await expectAccepted(`core ${name} ${envName}`, target.render({ options: environment.values }));
       if (ENVIRONMENTS.includes(environment)) {
-        await expectAccepted(`render --target ${name} --env ${envName}`, parseYamlStream(await cli(['render', '--target', name, '--env', envName])));
+        await expectAccepted(`render --target ${name} --env ${envName}`, objectsOf(await cli(['render', '--target', name, '--env', envName])));
       }
     },
   );
@@ -155,7 +158,7 @@ describe('CiliumNetworkPolicy with the egress allow-list by DNS name', () => {
       expect(JSON.stringify(objects)).toContain('toFQDNs');
       await expectAccepted(`core cilium+fqdn ${envName}`, objects);
       if (ENVIRONMENTS.includes(environment)) {
-        await expectAccepted(`render --target cilium --env ${envName} --allow-fqdn`, parseYamlStream(await cli(['render', '--target', 'cilium', '--env', envName, ...FQDN_FLAGS])));
+        await expectAccepted(`render --target cilium --env ${envName} --allow-fqdn`, objectsOf(await cli(['render', '--target', 'cilium', '--env', envName, ...FQDN_FLAGS])));
       }
     },
   );
@@ -185,8 +188,8 @@ describe('the policy API CRD test data', () => {
   // also carries a field the schema does not have).
   it.each(networkPolicyApiTestData('invalid').map((file) => [file.split('/').pop()!, file]))('refuses the invalid example %s, as v1alpha2 and as v1beta1', async (_name, file) => {
     for (const object of [load(file), asV1beta1(load(file))]) {
-      await expectRefused(`${file} as ${String(object['apiVersion'])}`, object, /is invalid|Invalid value|Unsupported value|unknown field/);
-      await expectRefused(`${file} as ${String(object['apiVersion'])}, unknown fields dropped`, object, /is invalid|Invalid value|Unsupported value/, { validate: false });
+      await expectRefused(`${file} as ${String(object.apiVersion)}`, object, /is invalid|Invalid value|Unsupported value|unknown field/);
+      await expectRefused(`${file} as ${String(object.apiVersion)}, unknown fields dropped`, object, /is invalid|Invalid value|Unsupported value/, { validate: false });
     }
   });
 });
@@ -209,7 +212,7 @@ describe('the GitOps fleet (generate --gitops)', () => {
     writeFileSync(config, JSON.stringify(CUSTOM_CONFIG));
     const withConfig = environments.startsWith('custom') ? ['--config', config] : [];
     await cli(['generate', '--out', out, '--gitops', engine, ...sources[source], ...withConfig]);
-    const objects = parseYamlStream(readFileSync(join(out, 'gitops', engine, 'fleet.yaml'), 'utf8')) as KubeObject[];
+    const objects = objectsOf(readFileSync(join(out, 'gitops', engine, 'fleet.yaml'), 'utf8'));
     const names = (withConfig.length > 0 ? CUSTOM_ENVIRONMENTS : ENVIRONMENTS).map((e) => e.name);
     const perEnvironment = engine === 'argocd' ? 'ApplicationSet' : 'Kustomization';
     expect(objects.filter((o) => o.kind === perEnvironment).map((o) => o.metadata?.name)).toEqual(names.map((n) => `k8s-security-${n}`));
@@ -217,7 +220,7 @@ describe('the GitOps fleet (generate --gitops)', () => {
   });
 
   it.each(['argocd', 'flux'])('the committed example fleet for %s (examples/fleet) passes the server-side dry run', async (engine) => {
-    const objects = parseYamlStream(readFileSync(join(REPO_ROOT, 'examples/fleet/gitops', engine, 'fleet.yaml'), 'utf8')) as KubeObject[];
+    const objects = objectsOf(readFileSync(join(REPO_ROOT, 'examples/fleet/gitops', engine, 'fleet.yaml'), 'utf8'));
     await expectAccepted(`examples/fleet/gitops/${engine}/fleet.yaml`, objects);
   });
 
@@ -242,7 +245,7 @@ describe('the GitOps fleet (generate --gitops)', () => {
     const out = join(plane.endpoints.dataDir, `fleet-broken-${engine}`);
     mkdirSync(out, { recursive: true });
     await cli(['generate', '--out', out, '--force', '--gitops', engine, '--source', 'kustomize', '--repo', 'https://git.example.com/p.git']);
-    const object = (parseYamlStream(readFileSync(join(out, 'gitops', engine, 'fleet.yaml'), 'utf8')) as KubeObject[]).find(pick)!;
+    const object = objectsOf(readFileSync(join(out, 'gitops', engine, 'fleet.yaml'), 'utf8')).find(pick)!;
     await expectAccepted('the unbroken object', [object]);
     await expectRefused(_what, JSON.parse(JSON.stringify(breakObject(object))) as KubeObject, reason);
   });
