@@ -93,6 +93,14 @@ function namespacesOf(objects: readonly KubeObject[]): string[] {
   return [...new Set(objects.flatMap((object) => (object.metadata?.namespace ? [object.metadata.namespace] : [])))].sort();
 }
 
+/** Namespaces made so far: each kubectl call costs a process start, and dry runs create none. */
+const madeNamespaces = new Set<string>();
+async function ensureNamespacesOf(objects: readonly KubeObject[]): Promise<void> {
+  const missing = namespacesOf(objects).filter((namespace) => !madeNamespaces.has(namespace));
+  await cluster.ensureNamespaces(missing);
+  missing.forEach((namespace) => madeNamespaces.add(namespace));
+}
+
 /** `validate: false` asks the server to drop unknown fields (fieldValidation=Ignore) instead of refusing them. */
 async function dryRun(yaml: string, { validate = true } = {}): Promise<CommandResult> {
   return cluster.kubectl(['apply', '--dry-run=server', ...(validate ? [] : ['--validate=false']), '-f', '-'], { input: yaml });
@@ -101,7 +109,7 @@ async function dryRun(yaml: string, { validate = true } = {}): Promise<CommandRe
 /** Asserts the server accepts every object of the stream in a dry run, one `(server dry run)` line each. */
 async function expectAccepted(route: string, objects: readonly KubeObject[]): Promise<void> {
   expect(objects.length, `${route} rendered no object`).toBeGreaterThan(0);
-  await cluster.ensureNamespaces(namespacesOf(objects));
+  await ensureNamespacesOf(objects);
   const result = await dryRun(toYamlStream(objects));
   expect(result.code, `${route}: ${describeFailure(result)}`).toBe(0);
   const accepted = result.stdout.split('\n').filter((line) => line.endsWith('(server dry run)'));
@@ -110,7 +118,7 @@ async function expectAccepted(route: string, objects: readonly KubeObject[]): Pr
 
 /** Asserts the server refuses the one object in a dry run, with a message matching `reason`. */
 async function expectRefused(what: string, object: KubeObject, reason: RegExp, options: { validate?: boolean } = {}): Promise<void> {
-  await cluster.ensureNamespaces(namespacesOf([object]));
+  await ensureNamespacesOf([object]);
   const result = await dryRun(toYamlStream([object]), options);
   expect(result.code, `${what} was accepted: ${result.stdout}`).not.toBe(0);
   expect(result.stderr, what).toMatch(reason);
