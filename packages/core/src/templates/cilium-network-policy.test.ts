@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/environments.js';
 import { CiliumOptionsError } from '../options/fqdn-egress.js';
 import { NamespaceIsolationOptionsError } from '../options/namespace-isolation-options.js';
-import { ciliumNetworkPolicies, type CiliumNetworkPolicy } from './cilium-network-policy.js';
+import { ciliumNetworkPolicies, ciliumNetworkPolicyFrom, type CiliumNetworkPolicy } from './cilium-network-policy.js';
 import { namespaceIsolation } from './namespace-isolation.js';
 
 function named(policies: readonly CiliumNetworkPolicy[], name: string): CiliumNetworkPolicy {
@@ -63,6 +63,16 @@ describe('ciliumNetworkPolicies', () => {
       toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }],
     });
     expect(JSON.stringify(policies.filter((p) => p.metadata.name !== 'deny-egress-except-dns'))).not.toMatch(/toFQDNs|"dns"/);
+  });
+
+  it('translates an empty namespace selector to every namespace, not to the policy\'s own', () => {
+    const policy = ciliumNetworkPolicyFrom({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'any-namespace', namespace: 'team' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'probe' } } }] }] },
+    });
+    expect(policy.spec.ingress).toEqual([{ fromEndpoints: [{ matchLabels: { app: 'probe' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }] }]);
   });
 
   it('without an allow-list renders no DNS proxy rule', () => {

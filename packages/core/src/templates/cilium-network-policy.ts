@@ -69,6 +69,11 @@ function namespaceLabels(selector: LabelSelector): LabelSelector {
   const key = (label: string) => (label === NAMESPACE_NAME_LABEL ? CILIUM_NAMESPACE_LABEL : `${CILIUM_NAMESPACE_LABELS_PREFIX}${label}`);
   const matchLabels = Object.fromEntries(Object.entries(selector.matchLabels ?? {}).map(([label, value]) => [key(label), value]));
   const matchExpressions = (selector.matchExpressions ?? []).map((expression) => ({ ...expression, key: key(expression.key) }));
+  // An empty namespace selector means every namespace; an endpoint selector without a namespace
+  // label would mean only the policy's own.
+  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
+    return { matchExpressions: [{ key: CILIUM_NAMESPACE_LABEL, operator: 'Exists' }] };
+  }
   return { ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}), ...(matchExpressions.length > 0 ? { matchExpressions } : {}) };
 }
 
