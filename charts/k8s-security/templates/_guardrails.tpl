@@ -7,6 +7,7 @@ messages:
   broadCidr: "\"%[1]s\" is broader than %[2]s, so it opens far more than one network (at /0, every address including every pod). Fix: list the narrower networks you need, or add opensBroadNetwork: true to this entry if that is intended"
   clusterCidr: "\"%[1]s\" overlaps the cluster range %[2]s from clusterCidrs, and ipBlocks match pod and service IPs, so it opens every pod there. Fix: list \"%[2]s\" in except, narrow the CIDR, or add opensClusterNetwork: true to this entry if that is intended"
   everyPort: "this port entry has no port, so it opens every port of the protocol. Fix: set port, or add opensEveryPort: true to this entry if that is intended"
+  controllerEveryPort: "the list is empty, so the ingress controller reaches every port of every target pod. Fix: list the ports your backends serve (default: 80, 443, 8080, 8443), or set allowIngressController.opensEveryPort: true if that is intended"
   widePortRange: "the range %[1]s-%[2]s is wider than %[3]s ports. Fix: narrow it, or add opensWidePortRange: true to this entry if that is intended"
   quotedPort: "port \"%[1]s\" is a quoted number, which Kubernetes reads as a port name. Fix: write it as a number (with --set, not --set-string)"
   selectorNotNarrow: "the pod selector has only negative requirements (NotIn, DoesNotExist), so it matches almost every pod of the namespace. Fix: add matchLabels, or a matchExpressions entry with operator In or Exists"
@@ -232,6 +233,9 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{- $entryMap := ternary $entry (dict "cidr" $entry) (kindIs "map" $entry) }}
 {{- $out = print $out (include "k8s-security.guardrails.cidr" (dict "cidr" $entryMap.cidr "optIns" $entryMap "except" list "clusterCidrs" $clusterCidrs "path" (printf "allowIngressController.nodeCidrs[%d]" $i) "g" $g)) }}
 {{- end }}
+{{- if and (not $controller.ports) (not $controller.opensEveryPort) }}
+{{- $out = printf "%s\nallowIngressController.ports: %s" $out $m.controllerEveryPort }}
+{{- end }}
 {{- $out = print $out (include "k8s-security.guardrails.ports" (dict "ports" $controller.ports "path" "allowIngressController.ports" "g" $g)) }}
 {{- end }}
 {{- if $monitoring.enabled }}
@@ -270,7 +274,7 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{- /* The header names where these rules live, as file:line:column. helm-unittest reads the first
 "name:line:column" of an error as the failing template; without this one, a value such as
 "fd00:1:2::/48" in the lines below would be taken for a template name. */}}
-{{- $rules := "templates/_guardrails.tpl:205:1" }}
+{{- $rules := "templates/_guardrails.tpl:206:1" }}
 {{- fail (printf "invalid values (%d %s; the rules are at %s):\n  - %s" (len $problems) (ternary "problem" "problems" (eq (len $problems) 1)) $rules (join "\n  - " $problems)) }}
 {{- end }}
 {{- end }}

@@ -17,7 +17,8 @@ import {
 } from '../model/kubernetes-names.js';
 import { NETWORK_POLICY_PROTOCOLS } from '../model/network-policy.js';
 import { SYSTEM_NAMESPACES } from './system-namespaces.js';
-import { GUARDRAIL_MESSAGES, guardrailIssues, quotedPortIssue } from './guardrails.js';
+import { GUARDRAIL_MESSAGES, INGRESS_CONTROLLER_DEFAULT_PORTS } from './guardrail-messages.js';
+import { guardrailIssues, quotedPortIssue } from './guardrails.js';
 
 
 /** A strict object: unknown keys are errors that list the keys that do exist. */
@@ -361,7 +362,12 @@ const baseOptionsSchema = strictObject({
       podSelector: podSelector
         .default({ matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } })
         .meta({ description: 'Labels of the ingress controller pods (ANDed with the namespace in one peer).' }),
-      ports: portList.default([]).meta({ description: 'Target ports the controller may reach. Empty: every port.' }),
+      ports: portList.default(INGRESS_CONTROLLER_DEFAULT_PORTS.map((port) => ({ port, protocol: 'TCP' as const }))).meta({
+        description: `Target ports the controller may reach (default: TCP ${INGRESS_CONTROLLER_DEFAULT_PORTS.join(', ')}, the usual HTTP and HTTPS ports). An empty list is refused: use opensEveryPort.`,
+      }),
+      opensEveryPort: z.boolean({ error: 'opensEveryPort must be true or false' }).default(false).meta({
+        description: 'Opt-in: let the controller reach every port of the target pods; ports is then not used.',
+      }),
       nodeCidrs: z.array(cidrEntry).default([]).meta({
         description: 'Fallback for a hostNetwork controller, whose traffic comes from node IPs: node CIDRs to allow. Empty: none.',
       }),
