@@ -11,6 +11,8 @@ import { SYSTEM_NAMESPACES } from './system-namespaces.js';
 import { checkCidr } from '../model/kubernetes-names.js';
 import { GUARDRAIL_MESSAGES, INGRESS_CONTROLLER_DEFAULT_PORTS } from './guardrail-messages.js';
 import { guardrailIssues } from './guardrails.js';
+import type {
+  port} from './option-fields.js';
 import {
   cidr,
   cidrEntry,
@@ -20,7 +22,6 @@ import {
   ipBlockPortList,
   namespaceName,
   podSelector,
-  port,
   portList,
   strictObject,
 } from './option-fields.js';

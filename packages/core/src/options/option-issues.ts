@@ -1,5 +1,5 @@
 /** Problems in the options, as one line each: a field path as users write it and what to do. */
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** One problem in the options: a field path (`allowMonitoring.ports[0].port`) and what to do. */
 export interface OptionsIssue {
