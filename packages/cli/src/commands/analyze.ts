@@ -11,6 +11,7 @@ import {
   type ClusterContainerPort,
   type ClusterModel,
   type ClusterModelLoad,
+  type NamespaceReachability,
   type Explanation,
   type ReachabilityQuery,
   type SourcedObject,
@@ -19,7 +20,8 @@ import { UsageError, type CommandIo } from '../io.js';
 import { MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
 import { readLiveCluster } from '../live/read-cluster.js';
-import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type ReportFrame } from '../output/analyze-formats.js';
+import { CONNECTION_LAYOUT, ReportWriter, isGraphFormat, pairLayout, type GraphOutputFormat, type OutputRow, type ReportFrame } from '../output/analyze-formats.js';
+import { GraphCollector } from '../output/analyze-graph-data.js';
 import { isExternalEndpoint, writeNamespaceSummary } from '../output/analyze-namespace-summary.js';
 import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
@@ -33,7 +35,10 @@ with an allowed connection, listing the container ports of the destination that 
 and those that are denied.
 
 Options:
-  -o, --output FORMAT     table (default), json, ndjson, csv, md or dot; rows are streamed
+  -o, --output FORMAT     table (default), json, ndjson, csv, md or dot, rows streamed;
+                          or a picture laid out by ELK: svg, or html (one self-contained
+                          page with the graph, the pairs, filters and explanations); past
+                          150 endpoints the picture has one node per namespace
       --all               also list the pairs where every port is denied
       --summary           the namespace x namespace matrix instead of endpoint pairs
       --from NS/NAME      only connections from this endpoint
@@ -64,15 +69,20 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   // Every check that can fail runs before the first byte is printed: indexing the model
   // (cached for the scan) and, for md and dot, the namespace totals.
   withManifestErrors(documents.objects, () => reachabilityStatistics(modelWithExternals));
-  const needsNamespaces = options.summary || options.output === 'md' || options.output === 'dot';
+  const graph = isGraphFormat(options.output);
+  const needsNamespaces = options.summary || graph || options.output === 'md' || options.output === 'dot';
   const namespaces = needsNamespaces ? withManifestErrors(documents.objects, () => summarizeByNamespace(modelWithExternals, query)) : undefined;
   // Notes come after every check that can fail, so a failure stays one line on stderr.
   for (const note of [...documents.notes, ...notes]) io.stderr.write(`k8s-security: note: ${note}\n`);
+  const perConnection = options.port !== undefined || options.protocol !== undefined;
+  if (isGraphFormat(options.output)) {
+    await writeGraph(options.output, modelWithExternals, query, namespaces!, options, perConnection, io);
+    return 0;
+  }
   if (options.summary) {
     writeNamespaceSummary(options.output, namespaces!, options.all, io.stdout);
     return 0;
   }
-  const perConnection = options.port !== undefined || options.protocol !== undefined;
   const frame: ReportFrame = {
     format: options.output,
     layout: perConnection ? CONNECTION_LAYOUT : pairLayout(options.all),
@@ -116,6 +126,54 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   }
   writer.end();
   return 0;
+}
+
+/**
+ * `--output html` and `svg`: the allowed pairs are collected (compactly: the picture needs them
+ * all before ELK can lay it out), then drawn. The html report always carries the explanations.
+ */
+async function writeGraph(
+  format: GraphOutputFormat,
+  model: ClusterModel,
+  query: ReachabilityQuery,
+  namespaces: NamespaceReachability,
+  options: AnalyzeOptions,
+  perConnection: boolean,
+  io: CommandIo,
+): Promise<void> {
+  const collector = new GraphCollector(endpointIds(model), namespaces);
+  if (!options.summary) {
+    const explain = format === 'html' ? explainer(true) : undefined;
+    let rows = 0;
+    const pairs = perConnection ? connectionRows(model, query, explain) : pairRows(model, query, explain);
+    for (const row of pairs) {
+      collector.row(row);
+      if (++rows % 100_000 === 0) io.progress?.(`judging: ${rows} pairs collected`);
+    }
+  }
+  io.progress?.('laying out the picture');
+  const { writeGraphHtml, writeGraphSvg } = await import('../output/analyze-graph-report.js');
+  await (format === 'html' ? writeGraphHtml : writeGraphSvg)(collector.data(), options.summary, io.stdout);
+}
+
+/** The pairs with an allowed port, as output rows. */
+function* pairRows(model: ClusterModel, query: ReachabilityQuery, explain: ((explanation: Explanation) => string) | undefined): Generator<OutputRow> {
+  const portSets = new PortSetCache();
+  for (const pair of iterateEndpointPairs(model, query)) {
+    if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
+    const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
+    const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
+    yield { from: pair.from, to: pair.to, allowed, denied, ...(explanations ? { explanations } : {}) };
+  }
+}
+
+/** --port/--protocol: each allowed connection as a row of one port. */
+function* connectionRows(model: ClusterModel, query: ReachabilityQuery, explain: ((explanation: Explanation) => string) | undefined): Generator<OutputRow> {
+  for (const connection of iterateReachability(model, query)) {
+    if (!connection.allowed || (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to))) continue;
+    const port = `${connection.port}/${connection.protocol}`;
+    yield { from: connection.from, to: connection.to, allowed: [port], denied: [], ...(explain && connection.explanation ? { explanations: [`${port}: ${explain(connection.explanation)}`] } : {}) };
+  }
 }
 
 /**
