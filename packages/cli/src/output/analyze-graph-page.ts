@@ -15,7 +15,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1rem 0 .4rem}
 #filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end;margin:.6rem 0}#filters label{display:flex;flex-direction:column;font-size:.85rem;color:#57606a}
 input,select{font:inherit;padding:.2rem .4rem}.graph{overflow:auto;border:1px solid #d0d7de;border-radius:6px;max-height:75vh;background:#fff}
-.graph svg{max-width:100%;height:auto}.graph .edge,.graph .node{cursor:pointer}.graph .hidden{display:none}.graph .dim{opacity:.25}
+.fit .graph svg{max-width:100%;height:auto}.graph .edge,.graph .node{cursor:pointer}.graph .hidden{display:none}.graph .dim{opacity:.25}
 #layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(18rem,2fr);gap:1rem}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.2rem .4rem;text-align:left;vertical-align:top;font-size:.85rem}
 th{background:#f6f8fa}tbody tr{cursor:pointer}tbody tr:hover{background:#f6f8fa}.muted{color:#57606a}
@@ -141,6 +141,7 @@ $('group-filter').insertAdjacentHTML('beforeend', data.groups.map((group, index)
 $('group-filter').addEventListener('change', (event) => { filters.group = Number(event.target.value); listPairs(); });
 $('port-filter').addEventListener('input', (event) => { filters.port = event.target.value.trim(); listPairs(); });
 $('text-filter').addEventListener('input', (event) => { filters.text = event.target.value.trim().toLowerCase(); listPairs(); });
+$('fit').addEventListener('change', (event) => document.body.classList.toggle('fit', event.target.checked));
 for (const graph of document.querySelectorAll('.graph')) graph.addEventListener('click', onGraphClick);
 for (const table of [$('pairs'), $('details')]) table.addEventListener('click', (event) => {
   const row = event.target.closest('tr[data-pair]');
@@ -179,6 +180,7 @@ export function* graphPage(data: GraphData, overviewSvg: string, elkSource: stri
 <label>Namespace<select id="group-filter"><option value="-1">any</option></select></label>
 <label>Port<input id="port-filter" placeholder="5432 or 53/UDP" size="12"></label>
 <label>Endpoint contains<input id="text-filter" placeholder="name" size="24"></label>
+<label><span><input id="fit" type="checkbox"> fit pictures to the width</span></label>
 </div>
 <div id="layout">
 <div>

@@ -5,7 +5,7 @@
  * namespace and expanded on a click, and a page that loads nothing but itself. Screenshots go
  * to packages/cli/test-output/ (git-ignored).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,10 +50,11 @@ async function open(file: string): Promise<{ page: Page; requests: string[]; err
 
 /** The edges a graph shows, as "from -> to" endpoint ids, read through the nodes' tooltips. */
 async function shownEdges(page: Page, graph: string): Promise<string[]> {
-  return page.locator(`${graph} g.edge:not(.hidden)`).evaluateAll((edges) => {
-    const name = (id: string) => document.querySelector(`g.node[data-id="${id}"] > title`)?.textContent ?? id;
-    return edges.map((edge) => `${name((edge as SVGElement).dataset.from!)} -> ${name((edge as SVGElement).dataset.to!)}`).sort();
-  });
+  const names = new Map(
+    await page.locator(`${graph} g.node`).evaluateAll((nodes) => nodes.map((node): [string, string] => [node.getAttribute('data-id') ?? '', node.querySelector('title')?.textContent ?? ''])),
+  );
+  const edges = await page.locator(`${graph} g.edge:not(.hidden)`).evaluateAll((nodes) => nodes.map((edge) => [edge.getAttribute('data-from') ?? '', edge.getAttribute('data-to') ?? '']));
+  return edges.map(([from, to]) => `${names.get(from!) ?? from} -> ${names.get(to!) ?? to}`).sort();
 }
 
 let dir: string;
@@ -96,6 +97,16 @@ describe('analyze --output html in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'analyze-html-workloads.png'), fullPage: true });
     await page.close();
+  });
+
+  it('has a request check that notices an outside resource (the check can fail)', async () => {
+    const broken = path.join(dir, 'broken.html');
+    const page = readFileSync(html, 'utf8').replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', '<img src="pixel.gif" alt=""></body>');
+    writeFileSync(broken, page);
+    writeFileSync(path.join(dir, 'pixel.gif'), Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
+    const opened = await open(broken);
+    expect(opened.requests).toEqual([pathToFileURL(broken).href, pathToFileURL(path.join(dir, 'pixel.gif')).href]);
+    await opened.page.close();
   });
 
   it('narrows the picture and the list to a namespace, a port and a name', async () => {
