@@ -94,34 +94,12 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const writer = new ReportWriter(frame, io.stdout);
   let rows = 0;
   const explain = explainer(options.explain);
-  if (perConnection) {
-    for (const connection of iterateReachability(modelWithExternals, query)) {
-      // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
-      if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
-      const port = `${connection.port}/${connection.protocol}`;
-      writer.row({
-        from: connection.from,
-        to: connection.to,
-        allowed: connection.allowed ? [port] : [],
-        denied: connection.allowed ? [] : [port],
-        explanations: explain && connection.explanation ? [explain(connection.explanation)] : undefined,
-      });
-      if (++rows % DRAIN_CHECK_ROWS === 0) {
-        io.progress?.(`judging: ${rows} rows printed`);
-        await writer.drained();
-      }
-    }
-  } else {
-    const portSets = new PortSetCache();
-    for (const pair of iterateEndpointPairs(modelWithExternals, { ...query, includeDenied: options.all })) {
-      if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
-      const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
-      const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
-      writer.row(explanations ? { from: pair.from, to: pair.to, allowed, denied, explanations } : { from: pair.from, to: pair.to, allowed, denied });
-      if (++rows % DRAIN_CHECK_ROWS === 0) {
-        io.progress?.(`judging: ${rows} rows printed`);
-        await writer.drained();
-      }
+  const judged = perConnection ? connectionRows(modelWithExternals, query, explain, true) : pairRows(modelWithExternals, query, explain, options.all);
+  for (const row of judged) {
+    writer.row(row);
+    if (++rows % DRAIN_CHECK_ROWS === 0) {
+      io.progress?.(`judging: ${rows} rows printed`);
+      await writer.drained();
     }
   }
   writer.end();
@@ -145,7 +123,7 @@ async function writeGraph(
   if (!options.summary) {
     const explain = format === 'html' ? explainer(true) : undefined;
     let rows = 0;
-    const pairs = perConnection ? connectionRows(model, query, explain) : pairRows(model, query, explain);
+    const pairs = perConnection ? connectionRows(model, query, explain, false) : pairRows(model, query, explain, false);
     for (const row of pairs) {
       collector.row(row);
       if (++rows % 100_000 === 0) io.progress?.(`judging: ${rows} pairs collected`);
@@ -156,10 +134,10 @@ async function writeGraph(
   await (format === 'html' ? writeGraphHtml : writeGraphSvg)(collector.data(), options.summary, io.stdout);
 }
 
-/** The pairs with an allowed port, as output rows. */
-function* pairRows(model: ClusterModel, query: ReachabilityQuery, explain: ((explanation: Explanation) => string) | undefined): Generator<OutputRow> {
+/** The pairs with an allowed port (and with `includeDenied` the others), as output rows. */
+function* pairRows(model: ClusterModel, query: ReachabilityQuery, explain: Explainer | undefined, includeDenied: boolean): Generator<OutputRow> {
   const portSets = new PortSetCache();
-  for (const pair of iterateEndpointPairs(model, query)) {
+  for (const pair of iterateEndpointPairs(model, { ...query, includeDenied })) {
     if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
     const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
     const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
@@ -167,12 +145,19 @@ function* pairRows(model: ClusterModel, query: ReachabilityQuery, explain: ((exp
   }
 }
 
-/** --port/--protocol: each allowed connection as a row of one port. */
-function* connectionRows(model: ClusterModel, query: ReachabilityQuery, explain: ((explanation: Explanation) => string) | undefined): Generator<OutputRow> {
+/** --port/--protocol: each connection (with `includeDenied` the denied ones too) as a row of one port. */
+function* connectionRows(model: ClusterModel, query: ReachabilityQuery, explain: Explainer | undefined, includeDenied: boolean): Generator<OutputRow> {
   for (const connection of iterateReachability(model, query)) {
-    if (!connection.allowed || (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to))) continue;
+    // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
+    if ((!includeDenied && !connection.allowed) || (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to))) continue;
     const port = `${connection.port}/${connection.protocol}`;
-    yield { from: connection.from, to: connection.to, allowed: [port], denied: [], ...(explain && connection.explanation ? { explanations: [`${port}: ${explain(connection.explanation)}`] } : {}) };
+    yield {
+      from: connection.from,
+      to: connection.to,
+      allowed: connection.allowed ? [port] : [],
+      denied: connection.allowed ? [] : [port],
+      ...(explain && connection.explanation ? { explanations: [explain(connection.explanation)] } : {}),
+    };
   }
 }
 
@@ -205,8 +190,10 @@ class PortSetCache {
 /** Rows between two looks at the output's buffer: a pipe to a slow reader must not fill memory. */
 const DRAIN_CHECK_ROWS = 1024;
 
+type Explainer = (explanation: Explanation) => string;
+
 /** Renders each distinct explanation once: explanations are shared between connections. */
-function explainer(enabled: boolean): ((explanation: Explanation) => string) | undefined {
+function explainer(enabled: boolean): Explainer | undefined {
   if (!enabled) return undefined;
   const texts = new Map<Explanation, string>();
   return (explanation) => {
