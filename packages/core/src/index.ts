@@ -173,3 +173,5 @@ export {
   type SourceDocument,
 } from './compliance/index.js';
 export { asStoredByServer } from './model/stored-spec.js';
+export * from './verify/index.js';
+export { threatModelExpectations } from './verify/threat-model.js';

@@ -1,0 +1,237 @@
+/**
+ * Checks reachability expectations against a cluster model with the analyzer's own verdicts:
+ * every (source, destination) pair an assertion covers is judged on one probe port per port
+ * interval the policies tell apart (see probe-points.ts), so "any port" means every port. Pairs
+ * in the same behaviour group pair share their verdicts and are judged once. Pure: no I/O.
+ */
+import type { ClusterEndpoint, ClusterModel } from '../analyzer/cluster-model.js';
+import { externalEndpoint } from '../analyzer/cluster-model.js';
+import { evaluateConnection, explanationText } from '../analyzer/reachability.js';
+import { groupEndpoints } from '../analyzer/reachability-grouping.js';
+import { prepare, type PreparedModel } from '../analyzer/reachability-preparation.js';
+import type { Explanation, PolicyRuleRef } from '../analyzer/reachability-types.js';
+import type { CompiledEndpointSelector, CompiledExpectation, ExpectedReach, ExpectationSpec, PortRangeSpec } from './expectations-document.js';
+import { describeExpectation, describeSelector } from './describe-expectation.js';
+import { EVERY_PORT, otherPorts, policyPortEdges, portIntervalText, portIntervals, probeAddresses, type PortInterval } from './probe-points.js';
+
+/** `pass`; `fail` (counter-examples found); `vacuous` (it covers no pair or no port: a failure too). */
+export type ExpectationStatus = 'pass' | 'fail' | 'vacuous';
+
+/** A connection that breaks an assertion, with the policies and rules that decide it. */
+export interface CounterExample {
+  readonly from: string;
+  readonly to: string;
+  /** The ports judged alike, e.g. `8080/TCP` or `1-52/UDP`. */
+  readonly ports: string;
+  readonly allowed: boolean;
+  /** The analyzer's explanation, one sentence. */
+  readonly explanation: string;
+  /** `ns/policy ingress rule 0` for each rule that allows it; the isolating policies when denied. */
+  readonly decidedBy: readonly string[];
+}
+
+/** The outcome of one assertion. */
+export interface ExpectationResult {
+  readonly id: string;
+  readonly description?: string;
+  readonly expect: ExpectedReach;
+  /** The assertion in words, e.g. `no pod of dev reaches a pod of production, on any port`. */
+  readonly statement: string;
+  readonly status: ExpectationStatus;
+  /** Why it is vacuous, or a one-line summary of what broke or held. */
+  readonly observed: string;
+  readonly sources: number;
+  readonly destinations: number;
+  /** Endpoint pairs the assertion covers (self pairs left out). */
+  readonly pairs: number;
+  /** (pair, port interval) combinations that break it; counterExamples lists the first ones. */
+  readonly violations: number;
+  readonly counterExamples: readonly CounterExample[];
+}
+
+/** Totals over every assertion. */
+export interface ExpectationsReport {
+  readonly name: string;
+  readonly results: readonly ExpectationResult[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly vacuous: number;
+}
+
+/** Bounds what a report holds. */
+export interface CheckOptions {
+  /** Counter-examples kept per assertion. @default 20 */
+  readonly maxCounterExamples?: number;
+}
+
+interface Side {
+  readonly endpoints: readonly ClusterEndpoint[];
+}
+
+function matchesPods(selector: Extract<CompiledEndpointSelector, { kind: 'pods' }>, endpoint: ClusterEndpoint, prepared: PreparedModel): boolean {
+  if (endpoint.kind === 'External' || endpoint.namespace === undefined) return false;
+  if (selector.namespace !== undefined && endpoint.namespace !== selector.namespace) return false;
+  if (selector.namespaceSelector !== undefined && !selector.namespaceSelector.matches(prepared.namespaceLabels.get(endpoint.namespace) ?? {})) return false;
+  if (selector.podSelector !== undefined && !selector.podSelector.matches(endpoint.labels)) return false;
+  return !selector.except.some((except) => except.kind === 'pods' && matchesPods(except, endpoint, prepared));
+}
+
+/** The probe addresses of every ipBlock side, as external endpoints added to the model. */
+function withProbeAddresses(model: ClusterModel, expectations: readonly CompiledExpectation[]): { model: ClusterModel; addresses: Map<CompiledEndpointSelector, string[]> } {
+  const prepared = prepare(model);
+  const addresses = new Map<CompiledEndpointSelector, string[]>();
+  const known = new Set(model.endpoints.map((endpoint) => endpoint.id));
+  const extra: ClusterEndpoint[] = [];
+  for (const expectation of expectations) {
+    for (const side of [expectation.from, expectation.to]) {
+      if (side.kind !== 'addresses') continue;
+      const ips = probeAddresses(side.cidr, side.except, prepared);
+      addresses.set(side, ips);
+      for (const ip of ips) {
+        if (known.has(ip)) continue;
+        known.add(ip);
+        extra.push(externalEndpoint(ip));
+      }
+    }
+  }
+  return { model: extra.length === 0 ? model : { ...model, endpoints: [...model.endpoints, ...extra] }, addresses };
+}
+
+function sideOf(selector: CompiledEndpointSelector, model: ClusterModel, prepared: PreparedModel, addresses: Map<CompiledEndpointSelector, string[]>): Side {
+  if (selector.kind === 'addresses') {
+    const ips = new Set(addresses.get(selector) ?? []);
+    return { endpoints: model.endpoints.filter((endpoint) => endpoint.kind === 'External' && ips.has(endpoint.id)) };
+  }
+  return { endpoints: model.endpoints.filter((endpoint) => matchesPods(selector, endpoint, prepared)) };
+}
+
+/** The asserted port ranges for one destination; named ports resolve on its declared ports. */
+function assertedRanges(ports: readonly PortRangeSpec[] | undefined, destination: ClusterEndpoint): PortInterval[] {
+  if (ports === undefined) return [...EVERY_PORT];
+  return ports.flatMap((port) =>
+    port.kind === 'range'
+      ? [{ protocol: port.protocol, first: port.first, last: port.last }]
+      : destination.ports.filter((declared) => declared.name === port.name && declared.protocol === port.protocol).map((declared) => ({ protocol: port.protocol, first: declared.port, last: declared.port })),
+  );
+}
+
+function decidingRules(explanation: Explanation, allowed: boolean): string[] {
+  const text = (ref: PolicyRuleRef) => `${ref.policy} ${ref.direction.toLowerCase()} rule ${ref.rule}`;
+  const sides = [explanation.egress, explanation.ingress];
+  if (allowed) return sides.flatMap((side) => (side.state === 'allowed' ? side.allowedBy.map(text) : []));
+  return sides.flatMap((side) => (side.state === 'denied' ? side.isolatedBy.map((policy) => `${policy} (isolates, no rule matches)`) : []));
+}
+
+/** What the intervals of one destination must be: allowed (true) or denied (false). */
+function demands(expect: ExpectedReach, asserted: readonly PortInterval[]): { ranges: readonly PortInterval[]; allowed: boolean }[] {
+  switch (expect) {
+    case 'denied':
+      return [{ ranges: asserted, allowed: false }];
+    case 'allowed':
+      return [{ ranges: asserted, allowed: true }];
+    case 'allowedOnly':
+      return [
+        { ranges: asserted, allowed: true },
+        { ranges: otherPorts(asserted), allowed: false },
+      ];
+  }
+}
+
+/**
+ * Checks each assertion against `model`. Sides with an ipBlock are probed with one outside
+ * address per part of the range the policies treat alike.
+ *
+ * @throws {AnalyzerInputError} when the model itself is malformed (as the analyzer does).
+ */
+export function checkExpectations(
+  model: ClusterModel,
+  name: string,
+  expectations: readonly CompiledExpectation[],
+  options: CheckOptions = {},
+): ExpectationsReport {
+  const limit = options.maxCounterExamples ?? 20;
+  const { model: probed, addresses } = withProbeAddresses(model, expectations);
+  const prepared = prepare(probed);
+  const { groupOf } = groupEndpoints(prepared);
+  const edges = policyPortEdges(prepared);
+  const results = expectations.map((expectation) => checkOne(expectation, probed, prepared, groupOf, edges, addresses, limit));
+  return {
+    name,
+    results,
+    passed: results.filter((result) => result.status === 'pass').length,
+    failed: results.filter((result) => result.status === 'fail').length,
+    vacuous: results.filter((result) => result.status === 'vacuous').length,
+  };
+}
+
+function checkOne(
+  expectation: CompiledExpectation,
+  model: ClusterModel,
+  prepared: PreparedModel,
+  groupOf: Int32Array,
+  edges: ReturnType<typeof policyPortEdges>,
+  addresses: Map<CompiledEndpointSelector, string[]>,
+  limit: number,
+): ExpectationResult {
+  const spec: ExpectationSpec = expectation.spec;
+  const statement = describeExpectation(spec);
+  const sources = sideOf(expectation.from, model, prepared, addresses).endpoints;
+  const destinations = sideOf(expectation.to, model, prepared, addresses).endpoints;
+  const base = { id: spec.id, ...(spec.description === undefined ? {} : { description: spec.description }), expect: spec.expect, statement, sources: sources.length, destinations: destinations.length };
+  const vacuous = (why: string): ExpectationResult => ({ ...base, status: 'vacuous', observed: `vacuous: ${why}; an assertion about nothing cannot hold`, pairs: 0, violations: 0, counterExamples: [] });
+  if (sources.length === 0) return vacuous(`"from" (${describeSelector(spec.from)}) matches no endpoint`);
+  if (destinations.length === 0) return vacuous(`"to" (${describeSelector(spec.to)}) matches no endpoint`);
+
+  const index = (endpoint: ClusterEndpoint) => prepared.indexById.get(endpoint.id)!;
+  // Verdict patterns per (source group, destination group, asserted ranges): the same for every pair in them.
+  const cache = new Map<string, { interval: PortInterval; allowed: boolean; explanation: Explanation }[]>();
+  const counterExamples: CounterExample[] = [];
+  let pairs = 0;
+  let violations = 0;
+  let anyPortAsserted = false;
+  for (const destination of destinations) {
+    const asserted = assertedRanges(expectation.ports, destination);
+    if (asserted.length === 0) continue;
+    anyPortAsserted = true;
+    const rangesKey = asserted.map(portIntervalText).join(',');
+    const destinationGroup = groupOf[index(destination)]!;
+    for (const source of sources) {
+      if (source.id === destination.id) continue;
+      if (source.kind === 'External' && destination.kind === 'External') continue;
+      pairs++;
+      const key = `${groupOf[index(source)]!}:${destinationGroup}:${rangesKey}`;
+      let broken = cache.get(key);
+      if (!broken) {
+        broken = [];
+        for (const demand of demands(spec.expect, asserted)) {
+          for (const interval of portIntervals(demand.ranges, edges)) {
+            const verdict = evaluateConnection(model, source.id, destination.id, interval.first, interval.protocol);
+            if (verdict.allowed !== demand.allowed) broken.push({ interval, allowed: verdict.allowed, explanation: verdict.explanation });
+          }
+        }
+        cache.set(key, broken);
+      }
+      violations += broken.length;
+      for (const miss of broken) {
+        if (counterExamples.length >= limit) break;
+        counterExamples.push({
+          from: source.id,
+          to: destination.id,
+          ports: portIntervalText(miss.interval),
+          allowed: miss.allowed,
+          explanation: explanationText(miss.explanation),
+          decidedBy: decidingRules(miss.explanation, miss.allowed),
+        });
+      }
+    }
+  }
+  if (pairs === 0) {
+    return vacuous(anyPortAsserted ? 'every pair it covers is an endpoint with itself' : `no destination declares the named ports ${spec.ports!.join(', ')}`);
+  }
+  const status = violations === 0 ? 'pass' : 'fail';
+  const observed =
+    status === 'pass'
+      ? `holds for ${pairs} endpoint pair${pairs === 1 ? '' : 's'} (${sources.length} source${sources.length === 1 ? '' : 's'} x ${destinations.length} destination${destinations.length === 1 ? '' : 's'})`
+      : `${violations} violation${violations === 1 ? '' : 's'} over ${pairs} endpoint pair${pairs === 1 ? '' : 's'}, e.g. ${counterExamples[0]!.from} -> ${counterExamples[0]!.to} ${counterExamples[0]!.ports} ${counterExamples[0]!.allowed ? 'allowed' : 'denied'}`;
+  return { ...base, status, observed, pairs, violations, counterExamples };
+}
