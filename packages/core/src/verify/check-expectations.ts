@@ -21,8 +21,8 @@ export type ExpectationStatus = 'pass' | 'fail' | 'vacuous';
 export interface CounterExample {
   readonly from: string;
   readonly to: string;
-  /** The ports judged alike, e.g. `8080/TCP` or `1-52/UDP`. */
-  readonly ports: string;
+  /** The ports with this verdict and these reasons, e.g. `["1-52/TCP", "1-65535/UDP"]`. */
+  readonly ports: readonly string[];
   readonly allowed: boolean;
   /** The analyzer's explanation, one sentence. */
   readonly explanation: string;
@@ -44,7 +44,7 @@ export interface ExpectationResult {
   readonly destinations: number;
   /** Endpoint pairs the assertion covers (self pairs left out). */
   readonly pairs: number;
-  /** (pair, port interval) combinations that break it; counterExamples lists the first ones. */
+  /** Endpoint pairs that break it; counterExamples lists the first ones. */
   readonly violations: number;
   readonly counterExamples: readonly CounterExample[];
 }
@@ -184,7 +184,7 @@ function checkOne(
 
   const index = (endpoint: ClusterEndpoint) => prepared.indexById.get(endpoint.id)!;
   // Verdict patterns per (source group, destination group, asserted ranges): the same for every pair in them.
-  const cache = new Map<string, { interval: PortInterval; allowed: boolean; explanation: Explanation }[]>();
+  const cache = new Map<string, Miss[]>();
   const counterExamples: CounterExample[] = [];
   let pairs = 0;
   let violations = 0;
@@ -202,22 +202,23 @@ function checkOne(
       const key = `${groupOf[index(source)]!}:${destinationGroup}:${rangesKey}`;
       let broken = cache.get(key);
       if (!broken) {
-        broken = [];
+        const misses: Miss[] = [];
         for (const demand of demands(spec.expect, asserted)) {
           for (const interval of portIntervals(demand.ranges, edges)) {
             const verdict = evaluateConnection(model, source.id, destination.id, interval.first, interval.protocol);
-            if (verdict.allowed !== demand.allowed) broken.push({ interval, allowed: verdict.allowed, explanation: verdict.explanation });
+            if (verdict.allowed !== demand.allowed) misses.push({ intervals: [interval], allowed: verdict.allowed, explanation: verdict.explanation });
           }
         }
+        broken = byReason(mergeAdjacent(misses));
         cache.set(key, broken);
       }
-      violations += broken.length;
+      if (broken.length > 0) violations++;
       for (const miss of broken) {
         if (counterExamples.length >= limit) break;
         counterExamples.push({
           from: source.id,
           to: destination.id,
-          ports: portIntervalText(miss.interval),
+          ports: miss.intervals.map(portIntervalText),
           allowed: miss.allowed,
           explanation: explanationText(miss.explanation),
           decidedBy: decidingRules(miss.explanation, miss.allowed),
@@ -232,6 +233,40 @@ function checkOne(
   const observed =
     status === 'pass'
       ? `holds for ${pairs} endpoint pair${pairs === 1 ? '' : 's'} (${sources.length} source${sources.length === 1 ? '' : 's'} x ${destinations.length} destination${destinations.length === 1 ? '' : 's'})`
-      : `${violations} violation${violations === 1 ? '' : 's'} over ${pairs} endpoint pair${pairs === 1 ? '' : 's'}, e.g. ${counterExamples[0]!.from} -> ${counterExamples[0]!.to} ${counterExamples[0]!.ports} ${counterExamples[0]!.allowed ? 'allowed' : 'denied'}`;
+      : `broken by ${violations} of ${pairs} endpoint pair${pairs === 1 ? '' : 's'}, e.g. ${counterExamples[0]!.from} -> ${counterExamples[0]!.to} ${counterExamples[0]!.ports.join(', ')} ${counterExamples[0]!.allowed ? 'allowed' : 'denied'}`;
   return { ...base, status, observed, pairs, violations, counterExamples };
+}
+
+/** Ports of one pair that break an assertion for the same reason. */
+interface Miss {
+  readonly intervals: readonly PortInterval[];
+  readonly allowed: boolean;
+  readonly explanation: Explanation;
+}
+
+/** Joins broken intervals that touch and share the verdict and its reasons: `1-52/TCP` + `53/TCP` + ... = `1-65535/TCP`. */
+function mergeAdjacent(misses: readonly Miss[]): Miss[] {
+  const merged: Miss[] = [];
+  for (const miss of misses) {
+    const last = merged[merged.length - 1];
+    const previous = last?.intervals[0];
+    const next = miss.intervals[0]!;
+    if (last && previous && previous.protocol === next.protocol && previous.last + 1 === next.first && last.allowed === miss.allowed && explanationText(last.explanation) === explanationText(miss.explanation)) {
+      merged[merged.length - 1] = { ...last, intervals: [{ ...previous, last: next.last }] };
+    } else {
+      merged.push(miss);
+    }
+  }
+  return merged;
+}
+
+/** One entry per verdict and reason, listing its ports: a pair open on every protocol is one line. */
+function byReason(misses: readonly Miss[]): Miss[] {
+  const grouped = new Map<string, Miss>();
+  for (const miss of misses) {
+    const key = `${miss.allowed}:${explanationText(miss.explanation)}`;
+    const existing = grouped.get(key);
+    grouped.set(key, existing ? { ...existing, intervals: [...existing.intervals, ...miss.intervals] } : miss);
+  }
+  return [...grouped.values()];
 }
