@@ -182,50 +182,61 @@ function checkOne(
   if (sources.length === 0) return vacuous(`"from" (${describeSelector(spec.from)}) matches no endpoint`);
   if (destinations.length === 0) return vacuous(`"to" (${describeSelector(spec.to)}) matches no endpoint`);
 
-  const index = (endpoint: ClusterEndpoint) => prepared.indexById.get(endpoint.id)!;
-  // Verdict patterns per (source group, destination group, asserted ranges): the same for every pair in them.
-  const cache = new Map<string, Miss[]>();
-  const counterExamples: CounterExample[] = [];
-  let pairs = 0;
-  let violations = 0;
-  let anyPortAsserted = false;
+  const groupOfEndpoint = (endpoint: ClusterEndpoint) => groupOf[prepared.indexById.get(endpoint.id)!]!;
+  // Endpoints of one behaviour group judge alike, so pairs are counted and judged per
+  // (source group, destination group, asserted ports) bucket; only counter-examples name pairs.
+  const sourceBuckets = bucketBy(sources, (source) => String(groupOfEndpoint(source)));
+  const destinationBuckets = new Map<string, { asserted: PortInterval[]; endpoints: ClusterEndpoint[] }>();
   for (const destination of destinations) {
     const asserted = assertedRanges(expectation.ports, destination);
     if (asserted.length === 0) continue;
-    anyPortAsserted = true;
-    const rangesKey = asserted.map(portIntervalText).join(',');
-    const destinationGroup = groupOf[index(destination)]!;
-    for (const source of sources) {
-      if (source.id === destination.id) continue;
-      if (source.kind === 'External' && destination.kind === 'External') continue;
-      pairs++;
-      const key = `${groupOf[index(source)]!}:${destinationGroup}:${rangesKey}`;
-      let broken = cache.get(key);
-      if (!broken) {
-        const misses: Miss[] = [];
-        for (const demand of demands(spec.expect, asserted)) {
-          for (const interval of portIntervals(demand.ranges, edges)) {
-            const verdict = evaluateConnection(model, source.id, destination.id, interval.first, interval.protocol);
-            if (verdict.allowed !== demand.allowed) misses.push({ intervals: [interval], allowed: verdict.allowed, explanation: verdict.explanation });
+    const key = `${groupOfEndpoint(destination)}:${asserted.map(portIntervalText).join(',')}`;
+    const bucket = destinationBuckets.get(key) ?? { asserted, endpoints: [] };
+    bucket.endpoints.push(destination);
+    destinationBuckets.set(key, bucket);
+  }
+  const counterExamples: CounterExample[] = [];
+  let pairs = 0;
+  let violations = 0;
+  for (const { asserted, endpoints: bucketDestinations } of destinationBuckets.values()) {
+    const destinationIds = new Set(bucketDestinations.map((destination) => destination.id));
+    for (const bucketSources of sourceBuckets.values()) {
+      // Traffic between two outside addresses never meets a NetworkPolicy.
+      if (bucketSources[0]!.kind === 'External' && bucketDestinations[0]!.kind === 'External') continue;
+      const selfPairs = bucketSources.filter((source) => destinationIds.has(source.id)).length;
+      const count = bucketSources.length * bucketDestinations.length - selfPairs;
+      if (count === 0) continue;
+      pairs += count;
+      const [source, destination] = distinctPair(bucketSources, bucketDestinations);
+      const misses: Miss[] = [];
+      for (const demand of demands(spec.expect, asserted)) {
+        for (const interval of portIntervals(demand.ranges, edges)) {
+          const verdict = evaluateConnection(model, source.id, destination.id, interval.first, interval.protocol);
+          if (verdict.allowed !== demand.allowed) misses.push({ intervals: [interval], allowed: verdict.allowed, explanation: verdict.explanation });
+        }
+      }
+      if (misses.length === 0) continue;
+      violations += count;
+      const broken = byReason(mergeAdjacent(misses));
+      for (const to of bucketDestinations) {
+        for (const from of bucketSources) {
+          if (counterExamples.length >= limit) break;
+          if (from.id === to.id) continue;
+          for (const miss of broken.slice(0, limit - counterExamples.length)) {
+            counterExamples.push({
+              from: from.id,
+              to: to.id,
+              ports: miss.intervals.map(portIntervalText),
+              allowed: miss.allowed,
+              explanation: explanationText(miss.explanation),
+              decidedBy: decidingRules(miss.explanation, miss.allowed),
+            });
           }
         }
-        broken = byReason(mergeAdjacent(misses));
-        cache.set(key, broken);
-      }
-      if (broken.length > 0) violations++;
-      for (const miss of broken) {
-        if (counterExamples.length >= limit) break;
-        counterExamples.push({
-          from: source.id,
-          to: destination.id,
-          ports: miss.intervals.map(portIntervalText),
-          allowed: miss.allowed,
-          explanation: explanationText(miss.explanation),
-          decidedBy: decidingRules(miss.explanation, miss.allowed),
-        });
       }
     }
   }
+  const anyPortAsserted = destinationBuckets.size > 0;
   if (pairs === 0) {
     return vacuous(anyPortAsserted ? 'every pair it covers is an endpoint with itself' : `no destination declares the named ports ${spec.ports!.join(', ')}`);
   }
@@ -235,6 +246,26 @@ function checkOne(
       ? `holds for ${pairs} endpoint pair${pairs === 1 ? '' : 's'} (${sources.length} source${sources.length === 1 ? '' : 's'} x ${destinations.length} destination${destinations.length === 1 ? '' : 's'})`
       : `broken by ${violations} of ${pairs} endpoint pair${pairs === 1 ? '' : 's'}, e.g. ${counterExamples[0]!.from} -> ${counterExamples[0]!.to} ${counterExamples[0]!.ports.join(', ')} ${counterExamples[0]!.allowed ? 'allowed' : 'denied'}`;
   return { ...base, status, observed, pairs, violations, counterExamples };
+}
+
+function bucketBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const buckets = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(item);
+    else buckets.set(key, [item]);
+  }
+  return buckets;
+}
+
+/** A source and a destination that are not the same endpoint; the caller knows one exists. */
+function distinctPair(sources: readonly ClusterEndpoint[], destinations: readonly ClusterEndpoint[]): [ClusterEndpoint, ClusterEndpoint] {
+  for (const destination of destinations) {
+    const source = sources.find((candidate) => candidate.id !== destination.id);
+    if (source) return [source, destination];
+  }
+  throw new Error('no distinct pair in the bucket');
 }
 
 /** Ports of one pair that break an assertion for the same reason. */
