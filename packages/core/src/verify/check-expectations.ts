@@ -12,7 +12,7 @@ import { prepare, type PreparedModel } from '../analyzer/reachability-preparatio
 import type { Explanation, PolicyRuleRef } from '../analyzer/reachability-types.js';
 import type { CompiledEndpointSelector, CompiledExpectation, ExpectedReach, ExpectationSpec, PortRangeSpec } from './expectations-document.js';
 import { describeExpectation, describeSelector } from './describe-expectation.js';
-import { EVERY_PORT, otherPorts, policyPortEdges, portIntervalText, portIntervals, probeAddresses, type PortInterval } from './probe-points.js';
+import { EVERY_PORT, destinationPortEdges, otherPorts, policyPortEdges, portIntervalText, portIntervals, probeAddresses, type PortInterval } from './probe-points.js';
 
 /** `pass`; `fail` (counter-examples found); `vacuous` (it covers no pair or no port: a failure too). */
 export type ExpectationStatus = 'pass' | 'fail' | 'vacuous';
@@ -199,6 +199,8 @@ function checkOne(
   let pairs = 0;
   let violations = 0;
   for (const { asserted, endpoints: bucketDestinations } of destinationBuckets.values()) {
+    // A behaviour group shares its declared ports, so one destination gives the bucket's edges.
+    const bucketEdges = destinationPortEdges(edges, bucketDestinations[0]!);
     const destinationIds = new Set(bucketDestinations.map((destination) => destination.id));
     for (const bucketSources of sourceBuckets.values()) {
       // Traffic between two outside addresses never meets a NetworkPolicy.
@@ -210,7 +212,7 @@ function checkOne(
       const [source, destination] = distinctPair(bucketSources, bucketDestinations);
       const misses: Miss[] = [];
       for (const demand of demands(spec.expect, asserted)) {
-        for (const interval of portIntervals(demand.ranges, edges)) {
+        for (const interval of portIntervals(demand.ranges, bucketEdges)) {
           const verdict = evaluateConnection(model, source.id, destination.id, interval.first, interval.protocol);
           if (verdict.allowed !== demand.allowed) misses.push({ intervals: [interval], allowed: verdict.allowed, explanation: verdict.explanation });
         }

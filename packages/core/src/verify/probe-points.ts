@@ -21,7 +21,7 @@ export function portIntervalText(interval: PortInterval): string {
   return `${interval.first === interval.last ? interval.first : `${interval.first}-${interval.last}`}/${interval.protocol}`;
 }
 
-/** Where policies of the model can tell ports apart: the first port of each interval, per protocol. */
+/** Where the rules' port ranges tell ports apart: the first port of each interval, per protocol. */
 export function policyPortEdges(prepared: PreparedModel): ReadonlyMap<NetworkPolicyProtocol, ReadonlySet<number>> {
   const edges = new Map<NetworkPolicyProtocol, Set<number>>(NETWORK_POLICY_PROTOCOLS.map((protocol) => [protocol, new Set([1])]));
   const add = (protocol: NetworkPolicyProtocol, first: number, last: number) => {
@@ -33,9 +33,24 @@ export function policyPortEdges(prepared: PreparedModel): ReadonlyMap<NetworkPol
       for (const port of rule.ports ?? []) if (port.kind === 'range') add(port.protocol, port.first, port.last);
     }
   }
-  // Named ports match only the numbers destinations declare under that name.
-  for (const endpoint of prepared.endpoints) for (const port of endpoint.ports) add(port.protocol, port.port, port.port);
   return edges;
+}
+
+/**
+ * {@link policyPortEdges} plus the ports `destination` declares: a named port matches only the
+ * number the destination declares under that name, so those are its only other edges.
+ */
+export function destinationPortEdges(
+  edges: ReadonlyMap<NetworkPolicyProtocol, ReadonlySet<number>>,
+  destination: { readonly ports: readonly { readonly port: number; readonly protocol: NetworkPolicyProtocol }[] },
+): ReadonlyMap<NetworkPolicyProtocol, ReadonlySet<number>> {
+  if (destination.ports.length === 0) return edges;
+  const mine = new Map([...edges].map(([protocol, set]) => [protocol, new Set(set)]));
+  for (const port of destination.ports) {
+    mine.get(port.protocol)!.add(port.port);
+    if (port.port < 65535) mine.get(port.protocol)!.add(port.port + 1);
+  }
+  return mine;
 }
 
 /**

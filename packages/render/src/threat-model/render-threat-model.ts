@@ -18,8 +18,9 @@ export function renderThreatModel(environment: EnvironmentDefinition): Map<strin
   const header = [
     banner('yaml'),
     `# What template #14 promises for the "${environment.name}" environment, as reachability assertions.`,
-    '# Check a render or a cluster against it:',
-    `#   k8s-security verify --expect ${threatModelFileName(environment)} examples/reference-cluster.yaml manifests/14_namespace_isolation-${environment.name}.yaml`,
+    '# Check the namespaces, pods and rendered policies (or a cluster) against it:',
+    '#   k8s-security verify --expect THIS-FILE CLUSTER-OBJECTS.yaml RENDERED-POLICIES.yaml',
+    '#   k8s-security verify --expect THIS-FILE --kubeconfig KUBECONFIG',
   ].join('\n');
   return new Map([[threatModelFileName(environment), `${header}\n${toYaml(document)}`]]);
 }
