@@ -200,3 +200,5 @@ export {
   type FleetSource,
   type GitOpsEngine,
 } from './gitops/fleet.js';
+export * from './verify/index.js';
+export { threatModelExpectations } from './verify/threat-model.js';
