@@ -111,7 +111,11 @@ export async function diff(args: readonly string[], io: CommandIo): Promise<numb
   checkSources(sources);
   io.progress?.('reading OLD and NEW');
   const readOptions = { skipInvalid: options.skipInvalid, allowEmpty: options.allowEmpty };
-  const [oldInput, newInput] = await Promise.all([readDiffSide(sources.old, 'OLD', readOptions, io), readDiffSide(sources.new, 'NEW', readOptions, io)]);
+  // Both sides are read at once (two clusters take two round trips otherwise); OLD's error is reported first.
+  const [oldRead, newRead] = await Promise.allSettled([readDiffSide(sources.old, 'OLD', readOptions, io), readDiffSide(sources.new, 'NEW', readOptions, io)]);
+  if (oldRead.status === 'rejected') throw oldRead.reason;
+  if (newRead.status === 'rejected') throw newRead.reason;
+  const [oldInput, newInput] = [oldRead.value, newRead.value];
   const oldModel = sideModel(oldInput, options.externals);
   const newModel = sideModel(newInput, options.externals);
   const endpoints = endpointChanges(oldModel.model, newModel.model);
