@@ -92,7 +92,7 @@ describe('iterateConnectivityChanges', () => {
   it('agrees with comparing both full matrices on seeded random clusters', () => {
     let compared = 0;
     let changed = 0;
-    for (let seed = 1; seed <= 60; seed++) {
+    for (let seed = 1; seed <= 30; seed++) {
       const oldModel = randomCluster(seed);
       const other = randomCluster(seed + 10_000);
       // NEW: half of OLD's policies plus policies of another cluster, and that cluster's pods
@@ -113,8 +113,8 @@ describe('iterateConnectivityChanges', () => {
         changed += expected.length;
       }
     }
-    expect(compared).toBe(180);
+    expect(compared).toBe(90);
     // The comparison is only meaningful if the random sides really differ.
-    expect(changed).toBeGreaterThan(1000);
+    expect(changed).toBeGreaterThan(500);
   });
 });

@@ -3,14 +3,13 @@
  * allowed or denied, per ordered endpoint pair and port, each with the explanations of both
  * sides, and the endpoints that exist on one side only. Pure: no I/O.
  *
- * Scale: neither side's full matrix is built. Each side's allowed pairs come sorted from
- * {@link iterateEndpointPairs} (found per behaviour group); the two streams are merged by
- * (from, to). A pair allowed on one side only is looked up on the other through that side's
- * scan, whose per-group rows are cached and bounded. Memory therefore stays at the two
- * analyzers' bounded caches, whatever the number of pairs.
+ * Scale: neither side's full matrix is built. Endpoints on both sides fall into joint classes
+ * (the same behaviour group in OLD and in NEW), which both sides judge alike; each pair of
+ * joint classes is compared once, through each side's cached per-group verdicts, and endpoint
+ * pairs appear only for the class pairs that changed. Memory stays at the two analyzers'
+ * bounded caches plus a bounded cache of changed-destination lists.
  */
 import { compareText, type ClusterContainerPort, type ClusterModel, type EndpointId, type Protocol } from './cluster-model.js';
-import { iterateEndpointPairs, type EndpointPairVerdicts } from './endpoint-pairs.js';
 import { PROTOCOL_ORDER } from './reachability-grouping.js';
 import { startScan, type ReachabilityScan } from './reachability-scan.js';
 import type { PreparedModel } from './reachability-preparation.js';
@@ -44,11 +43,11 @@ export interface EndpointChanges {
   readonly removed: readonly EndpointId[];
 }
 
-/** Looks up the verdicts of any pair of one model, reusing the analyzer's per-group rows. */
-class PairVerdictLookup {
-  private readonly scan: ReachabilityScan;
+/** One side's scan: verdicts per (source group, destination group), cached and bounded by the analyzer. */
+class SideScan {
+  readonly scan: ReachabilityScan;
   readonly prepared: PreparedModel;
-  private readonly groupOf: Int32Array;
+  readonly groupOf: Int32Array;
 
   constructor(model: ClusterModel) {
     const { scan, prepared, groupOf } = startScan(model, {});
@@ -57,20 +56,8 @@ class PairVerdictLookup {
     this.groupOf = groupOf;
   }
 
-  has(id: EndpointId): boolean {
-    return this.prepared.indexById.has(id);
-  }
-
-  isExternal(id: EndpointId): boolean {
-    const index = this.prepared.indexById.get(id);
-    return index !== undefined && this.prepared.endpoints[index]!.kind === 'External';
-  }
-
-  /** The judged ports of the pair and the verdict on each; call only for endpoints this model has. */
-  pair(from: EndpointId, to: EndpointId): { ports: readonly ClusterContainerPort[]; verdicts: readonly Verdict[] } {
-    const destinationGroup = this.groupOf[this.prepared.indexById.get(to)!]!;
-    const row = this.scan.rowFor(this.groupOf[this.prepared.indexById.get(from)!]!, true);
-    return { ports: this.scan.targets[destinationGroup]!, verdicts: this.scan.verdicts(row, destinationGroup) };
+  judged(sourceGroup: number, destinationGroup: number): JudgedPorts {
+    return { ports: this.scan.targets[destinationGroup]!, verdicts: this.scan.verdicts(this.scan.rowFor(sourceGroup, true), destinationGroup) };
   }
 }
 
@@ -88,11 +75,29 @@ export function endpointChanges(oldModel: ClusterModel, newModel: ClusterModel):
   };
 }
 
+/** The changed ports shared by every pair of one (source class, destination class). */
+interface ChangeTemplate {
+  readonly opened: readonly PortChange[];
+  readonly closed: readonly PortChange[];
+}
+
+/** For one source class: the destinations (ascending) in classes with a change, and the change by destination class. */
+interface ChangedDestinations {
+  readonly destinations: Int32Array;
+  readonly templates: readonly (ChangeTemplate | undefined)[];
+}
+
+/** Caps the destination indexes kept for the changed-destination lists of source classes. */
+const CHANGED_LIST_CACHE_SLOTS = 8_000_000;
+
 /**
  * The pairs of endpoints present in both models whose verdict changed on at least one port,
  * sorted by from then to. Ports are the container ports the destination declares on each
  * side; a port declared on one side only counts as not allowed on the other. Pairs of two
  * external endpoints are left out: no NetworkPolicy governs their traffic.
+ *
+ * Work grows with joint classes squared plus the pairs reported, not with endpoint pairs: two
+ * endpoints in the same behaviour group on both sides (a joint class) are judged alike by both.
  *
  * @throws {AnalyzerInputError} for a malformed model, when iteration starts.
  * @example
@@ -103,49 +108,81 @@ export function endpointChanges(oldModel: ClusterModel, newModel: ClusterModel):
  * ```
  */
 export function* iterateConnectivityChanges(oldModel: ClusterModel, newModel: ClusterModel): Generator<PairChange, void, undefined> {
-  const oldSide = new PairVerdictLookup(oldModel);
-  const newSide = new PairVerdictLookup(newModel);
-  const oldPairs = iterateEndpointPairs(oldModel);
-  const newPairs = iterateEndpointPairs(newModel);
-  const inBoth = (pair: EndpointPairVerdicts) =>
-    oldSide.has(pair.from) && oldSide.has(pair.to) && newSide.has(pair.from) && newSide.has(pair.to) && !(oldSide.isExternal(pair.from) && oldSide.isExternal(pair.to));
-  let oldPair = take(oldPairs);
-  let newPair = take(newPairs);
-  while (oldPair !== undefined || newPair !== undefined) {
-    const order = oldPair === undefined ? 1 : newPair === undefined ? -1 : compareText(oldPair.from, newPair.from) || compareText(oldPair.to, newPair.to);
-    let change: PairChange | undefined;
-    if (order < 0) {
-      if (inBoth(oldPair!)) change = comparePorts(oldPair!, newSide.pair(oldPair!.from, oldPair!.to));
-      oldPair = take(oldPairs);
-    } else if (order > 0) {
-      if (inBoth(newPair!)) change = comparePorts(oldSide.pair(newPair!.from, newPair!.to), newPair!);
-      newPair = take(newPairs);
-    } else {
-      if (inBoth(oldPair!)) change = comparePorts(oldPair!, newPair!);
-      oldPair = take(oldPairs);
-      newPair = take(newPairs);
+  const oldSide = new SideScan(oldModel);
+  const newSide = new SideScan(newModel);
+  // Endpoints on both sides, in id order (both sides sort endpoints by id).
+  const ids: EndpointId[] = [];
+  const external: boolean[] = [];
+  const classOf: number[] = [];
+  const classes: { oldGroup: number; newGroup: number; members: number[] }[] = [];
+  const classByKey = new Map<number, number>();
+  const newGroupCount = newSide.scan.targets.length;
+  oldSide.prepared.endpoints.forEach((endpoint, oldIndex) => {
+    const newIndex = newSide.prepared.indexById.get(endpoint.id);
+    if (newIndex === undefined) return;
+    const oldGroup = oldSide.groupOf[oldIndex]!;
+    const newGroup = newSide.groupOf[newIndex]!;
+    const key = oldGroup * newGroupCount + newGroup;
+    let jointClass = classByKey.get(key);
+    if (jointClass === undefined) {
+      jointClass = classes.length;
+      classes.push({ oldGroup, newGroup, members: [] });
+      classByKey.set(key, jointClass);
     }
-    // `from`/`to` are taken from whichever side had the pair; the two agree when both do.
-    if (change) yield change;
+    classes[jointClass]!.members.push(ids.length);
+    classOf.push(jointClass);
+    external.push(endpoint.kind === 'External' && newSide.prepared.endpoints[newIndex]!.kind === 'External');
+    ids.push(endpoint.id);
+  });
+
+  const cache = new Map<number, ChangedDestinations>();
+  let cachedSlots = 0;
+  const changedDestinations = (sourceClass: number): ChangedDestinations => {
+    const cached = cache.get(sourceClass);
+    if (cached) return cached;
+    const { oldGroup, newGroup } = classes[sourceClass]!;
+    const templates: (ChangeTemplate | undefined)[] = [];
+    let size = 0;
+    for (const destination of classes) {
+      const template = comparePorts(oldSide.judged(oldGroup, destination.oldGroup), newSide.judged(newGroup, destination.newGroup));
+      templates.push(template);
+      if (template) size += destination.members.length;
+    }
+    const destinations = new Int32Array(size);
+    let offset = 0;
+    templates.forEach((template, index) => {
+      if (!template) return;
+      destinations.set(classes[index]!.members, offset);
+      offset += classes[index]!.members.length;
+    });
+    destinations.sort();
+    if (cachedSlots + size + classes.length > CHANGED_LIST_CACHE_SLOTS) {
+      cache.clear();
+      cachedSlots = 0;
+    }
+    const entry = { destinations, templates };
+    cache.set(sourceClass, entry);
+    cachedSlots += size + classes.length;
+    return entry;
+  };
+
+  for (let source = 0; source < ids.length; source++) {
+    const { destinations, templates } = changedDestinations(classOf[source]!);
+    for (const destination of destinations) {
+      if (destination === source || (external[source] && external[destination])) continue;
+      const template = templates[classOf[destination]!]!;
+      yield { from: ids[source]!, to: ids[destination]!, opened: template.opened, closed: template.closed };
+    }
   }
 }
 
-function take<T>(iterator: Iterator<T, void>): T | undefined {
-  const result = iterator.next();
-  return result.done ? undefined : result.value;
-}
-
 interface JudgedPorts {
-  readonly from?: EndpointId;
-  readonly to?: EndpointId;
   readonly ports: readonly ClusterContainerPort[];
   readonly verdicts: readonly Verdict[];
 }
 
 /** Compares the verdicts of one pair port by port; undefined when nothing changed. */
-function comparePorts(before: JudgedPorts, after: JudgedPorts): PairChange | undefined {
-  const from = (before.from ?? after.from)!;
-  const to = (before.to ?? after.to)!;
+function comparePorts(before: JudgedPorts, after: JudgedPorts): ChangeTemplate | undefined {
   const opened: PortChange[] = [];
   const closed: PortChange[] = [];
   // Both port lists are sorted by port then protocol: walk them together.
@@ -170,7 +207,7 @@ function comparePorts(before: JudgedPorts, after: JudgedPorts): PairChange | und
     (isAllowed ? opened : closed).push(portChange);
   }
   if (opened.length === 0 && closed.length === 0) return undefined;
-  return { from, to, opened, closed };
+  return { opened, closed };
 }
 
 /** The rules that allow a side, or undefined when the side is not isolated or denied. */
