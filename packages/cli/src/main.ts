@@ -123,6 +123,8 @@ async function dispatch(name: string | undefined, rest: readonly string[], io: C
     write: (text: string) => (progress.clear(), stream.write(text)),
     isTTY: stream.isTTY,
     columns: stream.columns,
+    // Kept, so a long output waits for a slow reader instead of buffering all of it in memory.
+    ...(stream.once ? { once: (event: 'drain', listener: () => void) => stream.once!(event, listener) } : {}),
   });
   try {
     return await command.run(rest, {

@@ -135,14 +135,14 @@ export async function diff(args: readonly string[], io: CommandIo): Promise<numb
     },
     io.stdout,
   );
-  const locate = { old: new PolicyLocator(oldInput.objects), new: new PolicyLocator(newInput.objects) };
+  const rows = new DiffRows({ old: new PolicyLocator(oldInput.objects), new: new PolicyLocator(newInput.objects) });
   const counts: DiffCounts = { pairs: 0, opened: 0, closed: 0 };
   io.progress?.('comparing OLD and NEW');
   for (const change of iterateConnectivityChanges(oldModel.model, newModel.model)) {
     counts.pairs++;
     counts.opened += change.opened.length;
     counts.closed += change.closed.length;
-    for (const row of rowsOf(change, locate)) writer.row(row);
+    for (const row of rows.of(change)) writer.row(row);
     if (counts.pairs % DRAIN_CHECK_ROWS === 0) {
       io.progress?.(`comparing: ${counts.pairs} changed pairs`);
       await writer.drained();
@@ -161,36 +161,53 @@ function sideModel(input: DiffSideInput, externals: readonly ExternalEndpointSpe
   return { model: withExternals, notes };
 }
 
-/** One row per (pair, change kind, cause): ports that changed for the same reason share a row. */
-function rowsOf(change: PairChange, locate: { old: PolicyLocator; new: PolicyLocator }): DiffRow[] {
-  const rows: DiffRow[] = [];
-  for (const kind of ['opened', 'closed'] as const) {
+/** A pair's rows without its endpoints: shared by every pair of the same joint classes. */
+type RowTemplate = readonly Omit<DiffRow, 'from' | 'to'>[];
+
+/**
+ * One row per (pair, change kind, cause): ports that changed for the same reason share a row.
+ * Pairs of the same joint classes share their port changes, so rows are built once per
+ * `opened` list (weakly cached: the core drops the lists it no longer needs).
+ */
+class DiffRows {
+  private readonly templates = new WeakMap<readonly PortChange[], RowTemplate>();
+
+  constructor(private readonly locate: { readonly old: PolicyLocator; readonly new: PolicyLocator }) {}
+
+  of(change: PairChange): DiffRow[] {
+    let template = this.templates.get(change.opened);
+    if (!template) {
+      template = [...this.build('opened', change.opened), ...this.build('closed', change.closed)];
+      this.templates.set(change.opened, template);
+    }
+    return template.map((row) => ({ ...row, from: change.from, to: change.to }));
+  }
+
+  private build(kind: 'opened' | 'closed', changes: readonly PortChange[]): RowTemplate {
     const byCause = new Map<string, PortChange[]>();
-    for (const port of change[kind]) {
+    for (const port of changes) {
       const cause = changeCauseText(kind, port);
       const list = byCause.get(cause) ?? [];
       list.push(port);
       byCause.set(cause, list);
     }
-    for (const [cause, ports] of byCause) {
+    return [...byCause].map(([cause, ports]) => {
       const parts = changeCause(kind, ports[0]!);
-      const location = kind === 'opened'
-        ? locate.new.policy(parts.rules[0]?.policy) ?? locate.old.policy(parts.formerlyIsolatedBy[0])
-        : locate.new.policy(parts.isolatedBy[0]) ?? locate.old.policy(parts.rules[0]?.policy);
-      rows.push({
+      const location =
+        kind === 'opened'
+          ? (this.locate.new.policy(parts.rules[0]?.policy) ?? this.locate.old.policy(parts.formerlyIsolatedBy[0]))
+          : (this.locate.new.policy(parts.isolatedBy[0]) ?? this.locate.old.policy(parts.rules[0]?.policy));
+      return {
         change: kind,
-        from: change.from,
-        to: change.to,
         ports: ports.map((port) => `${port.port}/${port.protocol}`),
         cause,
         rules: parts.rules,
         isolatedBy: parts.isolatedBy,
         formerlyIsolatedBy: parts.formerlyIsolatedBy,
         ...(location ? { location } : {}),
-      });
-    }
+      };
+    });
   }
-  return rows;
 }
 
 /** Finds where a NetworkPolicy (`namespace/name`) is written, for sarif locations. */

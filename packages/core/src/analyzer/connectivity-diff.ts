@@ -25,7 +25,11 @@ export interface PortChange {
   readonly new?: Explanation;
 }
 
-/** The changed ports of one ordered pair of endpoints that exist in both OLD and NEW. */
+/**
+ * The changed ports of one ordered pair of endpoints that exist in both OLD and NEW. The
+ * `opened` and `closed` lists are shared by the pairs that change alike: read them, do not
+ * change them.
+ */
 export interface PairChange {
   readonly from: EndpointId;
   readonly to: EndpointId;
@@ -87,8 +91,8 @@ interface ChangedDestinations {
   readonly templates: readonly (ChangeTemplate | undefined)[];
 }
 
-/** Caps the destination indexes kept for the changed-destination lists of source classes. */
-const CHANGED_LIST_CACHE_SLOTS = 8_000_000;
+/** Caps the changed-destination lists kept for source classes (an index or a template reference each). */
+const CHANGED_LIST_CACHE_SLOTS = 4_000_000;
 
 /**
  * The pairs of endpoints present in both models whose verdict changed on at least one port,
