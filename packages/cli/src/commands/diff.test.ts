@@ -1,18 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { expectOneLineFailure, runCli, writeFilesIn, type CliRun } from '../test-support/cli-run.js';
 import { fakeKubeconfig, startRecordedApiServer, type FakeApiServer } from '../live/test-support/fake-api-server.js';
 import { officialSarifSchemaProblems, sarifStructureProblems } from '../report/test-support/report-checks.js';
-
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let workDir = '';
 
@@ -24,34 +17,12 @@ afterEach(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function run(args: readonly string[], options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['diff', ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    cwd: options.cwd ?? workDir,
-    ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
-  return { code, stdout, stderr };
+function run(args: readonly string[], options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runCli(['diff', ...args], { ...options, cwd: options.cwd ?? workDir });
 }
 
-async function writeFiles(files: Record<string, string>, root = workDir): Promise<void> {
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), text);
-  }
-}
-
-/** Expects the one-line failure every bad input must give: exit 2, no stdout, no stack trace. */
-function expectOneLineFailure(result: CliRun, ...fragments: string[]): void {
-  expect(result.code, result.stderr).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).toMatch(/^k8s-security: /);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  for (const fragment of fragments) expect(result.stderr).toContain(fragment);
+function writeFiles(files: Record<string, string>, root = workDir): Promise<void> {
+  return writeFilesIn(root, files);
 }
 
 const APPS = `apiVersion: v1

@@ -5,7 +5,7 @@
  */
 import type { PolicyRuleRef } from '@k8s-security-pro/core/analyzer';
 import type { Log, Result } from 'sarif';
-import { SARIF_SCHEMA_URI, SARIF_VERSION } from '../report/format-sarif.js';
+import { SARIF_SCHEMA_URI, SARIF_VERSION, sarifPhysicalLocation } from '../report/format-sarif.js';
 import { ChunkedWriter, markdownRow, type TextTarget } from './text-output.js';
 
 export const DIFF_OUTPUT_FORMATS = ['table', 'json', 'md', 'sarif'] as const;
@@ -180,9 +180,7 @@ export class DiffWriter {
             message: { text: `${row.from} -> ${row.to} ${port} is ${row.change === 'opened' ? 'newly allowed' : 'newly denied'}: ${row.cause}` },
             locations: [
               {
-                ...(row.location
-                  ? { physicalLocation: { artifactLocation: { uri: encodeURI(row.location.file.split('\\').join('/')) }, region: { startLine: row.location.line } } }
-                  : {}),
+                ...(row.location ? { physicalLocation: sarifPhysicalLocation(row.location) } : {}),
                 logicalLocations: [{ fullyQualifiedName: `${row.from} -> ${row.to} ${port}`, kind: 'resource' }],
               },
             ],
