@@ -77,6 +77,25 @@ export {
   type NamespaceIsolationLayerKey,
 } from './templates/namespace-isolation.js';
 export {
+  CILIUM_NAMESPACE_LABEL,
+  ciliumNetworkPolicies,
+  ciliumNetworkPolicyFrom,
+  type CiliumEndpointSelector,
+  type CiliumFqdnSelector,
+  type CiliumNetworkPolicy,
+  type CiliumPortRule,
+  type CiliumRule,
+} from './templates/cilium-network-policy.js';
+export {
+  CiliumOptionsError,
+  resolveFqdnEgress,
+  type CiliumOptions,
+  type FqdnEgressOptions,
+  type FqdnEgressPort,
+  type ResolvedFqdnEgress,
+} from './options/fqdn-egress.js';
+export { RENDER_TARGETS, renderTargetNamed, type RenderTarget, type RenderTargetInput } from './targets/render-targets.js';
+export {
   NAMESPACE_ISOLATION,
   type CatalogEntry,
   type CisControl,
@@ -183,3 +202,18 @@ export {
   type SourceDocument,
 } from './compliance/index.js';
 export { asStoredByServer } from './model/stored-spec.js';
+export {
+  ARGOCD_NAMESPACE,
+  FLEET_CLUSTER_LABEL,
+  FLUX_NAMESPACE,
+  GITOPS_ENGINES,
+  argoCdApplication,
+  argoCdFleet,
+  fluxFleet,
+  gitopsFleet,
+  type ArgoCdDestination,
+  type FleetObject,
+  type FleetOptions,
+  type FleetSource,
+  type GitOpsEngine,
+} from './gitops/fleet.js';
