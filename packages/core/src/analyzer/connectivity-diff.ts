@@ -92,7 +92,7 @@ interface ChangedDestinations {
 }
 
 /** Caps the changed-destination lists kept for source classes (an index or a template reference each). */
-const CHANGED_LIST_CACHE_SLOTS = 1_000_000;
+const CHANGED_LIST_CACHE_SLOTS = 4_000_000;
 
 /**
  * The pairs of endpoints present in both models whose verdict changed on at least one port,
