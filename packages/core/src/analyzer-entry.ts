@@ -11,3 +11,4 @@ export * from './kubernetes/index.js';
 export { parseIp } from './model/kubernetes-names.js';
 export * from './analyzer/endpoint-pairs.js';
 export * from './verify/index.js';
+export * from './analyzer/connectivity-diff.js';

@@ -1,6 +1,5 @@
 import {
   explanationText,
-  externalEndpoint,
   iterateEndpointPairs,
   iterateReachability,
   reachabilityStatistics,
@@ -12,7 +11,8 @@ import {
   type ReachabilityQuery,
 } from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
-import { buildModel, readAnalyzerInput, withManifestErrors } from '../input/analyzer-input.js';
+import { readAnalyzerInput } from '../input/analyzer-input.js';
+import { addExternals, buildModel, withManifestErrors } from '../input/manifest-model.js';
 import { MANIFEST_INPUT_USAGE } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_USAGE } from '../live/live-flags.js';
 import { CONNECTION_LAYOUT, ReportWriter, isGraphFormat, pairLayout, type GraphOutputFormat, type OutputRow, type ReportFrame } from '../output/analyze-formats.js';
@@ -56,7 +56,7 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const documents = await readAnalyzerInput({ command: 'analyze', paths: options.paths, live: options.live, skipInvalid: options.skipInvalid, allowEmpty: options.allowEmpty }, io);
   io.progress?.(`building the cluster model from ${documents.objects.length} objects`);
   const { model, notes } = buildModel(documents.objects);
-  const modelWithExternals = addExternals(model, options);
+  const modelWithExternals = addExternals(model, options.externals);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
   const query: ReachabilityQuery = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
@@ -217,10 +217,6 @@ function columnWidths(model: ClusterModel, options: AnalyzeOptions, perConnectio
   return [from, to, ports];
 }
 
-function addExternals(model: ClusterModel, options: AnalyzeOptions): ClusterModel {
-  if (options.externals.length === 0) return model;
-  return { ...model, endpoints: [...model.endpoints, ...options.externals.map((spec) => externalEndpoint(spec.ip, spec.ports))] };
-}
 
 function endpointIds(model: ClusterModel): string[] {
   return model.endpoints.map((endpoint) => endpoint.id);

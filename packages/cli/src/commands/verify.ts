@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { checkExpectations } from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
-import { buildModel, readAnalyzerInput, withManifestErrors } from '../input/analyzer-input.js';
+import { readAnalyzerInput } from '../input/analyzer-input.js';
+import { buildModel, withManifestErrors } from '../input/manifest-model.js';
 import { MANIFEST_INPUT_FLAGS, MANIFEST_INPUT_USAGE } from '../input/manifest-input.js';
 import { readExpectationsFile } from '../input/read-expectations.js';
 import { LIVE_CLUSTER_FLAGS, LIVE_CLUSTER_USAGE } from '../live/live-flags.js';
