@@ -6,7 +6,7 @@ import { ENVIRONMENTS, type EnvironmentDefinition } from '@k8s-security-pro/core
 import { CHART_DIR, renderChart } from './chart/render-chart.js';
 import { renderTemplateDocs, DOCS_DIR } from './docs/render-docs.js';
 import type { RenderTemplate } from './handlebars-env.js';
-import { KUSTOMIZE_DIR, renderKustomizeBase, renderKustomizeOverlay } from './kustomize/render-kustomize.js';
+import { KUSTOMIZE_DIR, renderKustomizeBase, renderKustomizeClusterNetworkPolicies, renderKustomizeOverlay } from './kustomize/render-kustomize.js';
 import { MANIFESTS_DIR, renderManifests } from './manifests/render-manifests.js';
 
 /** Folders whose files the generator owns; anything else in them is stale. */
@@ -30,6 +30,7 @@ export function renderProject(
   merge(renderKustomizeBase());
   for (const environment of environments) {
     merge(renderKustomizeOverlay(environment));
+    merge(renderKustomizeClusterNetworkPolicies(environment, environments));
     merge(renderManifests(environment));
   }
   merge(renderTemplateDocs(render, environments));
