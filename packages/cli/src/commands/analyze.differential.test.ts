@@ -25,10 +25,17 @@
  * 4. External-to-external pairs: netpolicy reports none; the core judges them (allowed, no
  *    policy can select either end); the CLI drops them. Not compared.
  *
+ * 5. AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1, generated in every other
+ *    scenario by analyze.differential-admin.ts): no disagreement was found, so none is settled.
+ *    Same-priority ANPs are not generated: their order is implementation-defined upstream.
+ *
  * Beyond these, no verdict differed: 240 scenarios here (about 22,500 verdicts), and 3,000 in
  * one-off runs with ANALYZE_DIFFERENTIAL_SCENARIOS=3000. Semantic mutations of the
  * core (egress governed by a present-but-empty `egress`, `except` ignored, podSelector-only
  * peers matching every namespace) each made several scenarios fail, so the comparison has teeth.
+ * For the tiers, one-off mutations of the core's evaluator failed scenarios out of 240: Admin
+ * Pass read as Deny 29, the Baseline tier ignored 9, Admin priorities reversed 4; and the
+ * suite checks that the admin scenarios, read without their admin policies, disagree.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,6 +47,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { main } from '../main.js';
+import { generateAdminPolicies } from './analyze.differential-admin.js';
 
 /** Override for a deeper, slower search: ANALYZE_DIFFERENTIAL_SCENARIOS=3000. */
 const SCENARIO_COUNT = Math.max(200, Number(process.env.ANALYZE_DIFFERENTIAL_SCENARIOS ?? 240));
@@ -399,6 +407,10 @@ function generateScenario(index: number): Scenario {
     ['workloads.yaml', workloads.map((object) => `---\n${stringify(object)}`).join('')],
   ]);
   if (policies.length > 0) files.set('policies/policies.yaml', policies.map((object) => `---\n${stringify(object)}`).join(''));
+  // Every other scenario adds v1alpha1 admin and baseline policies, drawn from a second stream
+  // so the NetworkPolicy-only scenarios stay what they were.
+  const adminPolicies = index % 2 === 1 ? generateAdminPolicies(new SeededRandom(seed + 1), namespaceLabelPool, podLabelPool) : [];
+  if (adminPolicies.length > 0) files.set('policies/admin.yaml', adminPolicies.map((object) => `---\n${stringify(object)}`).join(''));
   return { index, seed, files, workloadPorts, externals, probes };
 }
 
@@ -414,6 +426,18 @@ function constructsOf(object: Record<string, unknown>): string[] {
   const json = JSON.stringify(object);
   for (const match of json.matchAll(/"containerPort":\d+(?:,"name":"[^"]+")?(?:,"protocol":"(\w+)")?/g)) {
     forms.push(match[0].includes('"name"') ? 'container port named' : 'container port unnamed', `container port ${match[1] ?? 'TCP'}`);
+  }
+  if (object.kind === 'AdminNetworkPolicy' || object.kind === 'BaselineAdminNetworkPolicy') {
+    const spec = object.spec as Record<string, unknown>;
+    forms.push(`admin subject ${Object.keys(spec.subject as object)[0]}`);
+    for (const [direction, peerField] of [['ingress', 'from'], ['egress', 'to']] as const) {
+      for (const rule of (spec[direction] ?? []) as Record<string, unknown>[]) {
+        forms.push(`admin action ${String(rule.action)}`);
+        for (const peer of rule[peerField] as Record<string, unknown>[]) forms.push(`admin ${direction} peer ${Object.keys(peer)[0]}`);
+        for (const port of (rule.ports ?? []) as Record<string, unknown>[]) forms.push(`admin port ${Object.keys(port)[0]}`);
+      }
+    }
+    return forms;
   }
   if (object.kind !== 'NetworkPolicy') return forms;
   const spec = object.spec as Record<string, unknown>;
@@ -633,6 +657,15 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
         await writeFile(path.join(dir, file), text);
       }
       netpolicyByScenario.set(scenario.index, await runNetpolicy(binary, dir));
+      if (scenario.files.has('policies/admin.yaml')) {
+        // The same scenario without its admin policies: what a tier-blind analyzer would see.
+        const bare = path.join(workRoot, `scenario-${scenario.index}-without-admin`);
+        for (const [file, text] of scenario.files) {
+          if (file === 'policies/admin.yaml') continue;
+          await mkdir(path.dirname(path.join(bare, file)), { recursive: true });
+          await writeFile(path.join(bare, file), text);
+        }
+      }
     });
   }, 600_000);
 
@@ -651,6 +684,16 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
     }
     expect([...forms].sort()).toEqual(
       [
+        ...['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].map((kind) => `kind ${kind}`),
+        'admin subject namespaces',
+        'admin subject pods',
+        ...['Allow', 'Deny', 'Pass'].map((action) => `admin action ${action}`),
+        'admin ingress peer namespaces',
+        'admin ingress peer pods',
+        'admin egress peer namespaces',
+        'admin egress peer pods',
+        'admin egress peer networks',
+        ...['portNumber', 'portRange', 'namedPort'].map((form) => `admin port ${form}`),
         ...['Namespace', 'NetworkPolicy', 'List', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'].map((kind) => `kind ${kind}`),
         'container port named',
         'container port unnamed',
@@ -706,6 +749,22 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
     }
     const reproduction = `seed ${scenario.seed}\n${[...scenario.files].map(([file, text]) => `# ${file}\n${text}`).join('')}`;
     expect(mismatches, reproduction).toEqual([]);
+  });
+
+  it('can fail: without their admin policies, many admin scenarios disagree with netpolicy', async () => {
+    const withAdmin = scenarios.filter((scenario) => scenario.files.has('policies/admin.yaml'));
+    expect(withAdmin.length).toBeGreaterThan(SCENARIO_COUNT / 4);
+    let disagreeing = 0;
+    for (const scenario of withAdmin) {
+      const netpolicy = netpolicyByScenario.get(scenario.index)!;
+      const verdicts = connectionsOfPairs(await analyzePairs(path.join(workRoot, `scenario-${scenario.index}-without-admin`), true, scenario.externals));
+      const differs = verdicts.some(
+        (verdict) => (verdict.from.includes('/') || verdict.to.includes('/')) && netpolicy.allows(verdict.from, verdict.to, verdict.port, verdict.protocol) !== verdict.allowed,
+      );
+      if (differs) disagreeing++;
+    }
+    // 38 of the 109 admin scenarios at the default 240.
+    expect(disagreeing).toBeGreaterThan(withAdmin.length / 4);
   });
 
   it('compared enough verdicts of every kind to mean something', () => {
