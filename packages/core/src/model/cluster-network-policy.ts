@@ -38,7 +38,7 @@ export type ClusterNetworkPolicyPeer =
   | { readonly pods: NamespacedPodSelector }
   | { readonly networks: readonly string[] };
 
-/** One ingress or egress rule. `peers` holds `from` (ingress) or `to` (egress). */
+/** One ingress rule: `from` lists the sources it matches; rules apply in the order written. */
 export interface ClusterNetworkPolicyIngressRule {
   readonly name: string;
   readonly action: ClusterNetworkPolicyAction;
