@@ -2,7 +2,7 @@
  * values.yaml (every key, documented with bitnami-style `## @param` comments) and the per
  * environment values files (deltas only).
  */
-import { ENVIRONMENTS, adminTierScope, resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
+import { adminTierScope, resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { Document, isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { banner, yamlCommentLines } from '../banner.js';
 import { chartValuesJsonSchema } from './chart-values.js';
@@ -89,8 +89,11 @@ function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** values-<env>.yaml: the environment's deltas over values.yaml, with why they differ. */
-export function renderEnvironmentValues(environment: EnvironmentDefinition, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS): string {
+/**
+ * values-<env>.yaml: the environment's deltas over values.yaml, with why they differ.
+ * `environments` are all of them: the ClusterNetworkPolicy block names the others' namespaces.
+ */
+export function renderEnvironmentValues(environment: EnvironmentDefinition, environments: readonly EnvironmentDefinition[] = [environment]): string {
   const lines = [
     banner('yaml'),
     ...yamlCommentLines(`Environment "${environment.name}": ${environment.description}`),
