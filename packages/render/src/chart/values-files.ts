@@ -108,7 +108,8 @@ export function renderEnvironmentValues(environment: EnvironmentDefinition, envi
   // Off by default; set so that `--set clusterNetworkPolicy.enabled=true` walls this environment off from the others.
   const known = environments.some((e) => e.name === environment.name) ? environments : [...environments, environment];
   const { otherEnvironmentNamespaces } = adminTierScope(environment.name, known);
-  const clusterNetworkPolicy = { clusterNetworkPolicy: { environment: environment.name, otherEnvironmentNamespaces } };
+  // Only with other environments: without them there is no Admin guardrail to name.
+  const clusterNetworkPolicy = otherEnvironmentNamespaces.length > 0 ? { clusterNetworkPolicy: { environment: environment.name, otherEnvironmentNamespaces } } : {};
   const document = new Document({ ...(values as Record<string, unknown>), ...clusterNetworkPolicy }, { aliasDuplicateObjects: false });
   return `${lines.join('\n')}${document.toString(YAML_OPTIONS)}`;
 }
