@@ -17,6 +17,7 @@ REQUIRED=(
   "ipset     ipset     dataplane suites: kube-router keeps the policies' pod sets in ipsets"
   "busybox   busybox   dataplane suites: runs the chart's helm test hook commands (wget, nc)"
   "openssl   openssl   end-to-end suites: the control plane's certificates"
+  "unzip     unzip     end-to-end suites: tools/install-crds.sh takes the CRD files out of the Go module zips"
   "chromium  chromium  browser tests: headless Chromium at /usr/bin/chromium"
 )
 

@@ -99,12 +99,24 @@ export {
   type AdminTierScope,
 } from './templates/cluster-network-policies.js';
 export {
-  RENDER_TARGETS,
-  renderEnvironment,
-  renderTargetNamed,
-  type RenderTarget,
-  type RenderTargetDefinition,
-} from './templates/render-targets.js';
+  CILIUM_NAMESPACE_LABEL,
+  ciliumNetworkPolicies,
+  ciliumNetworkPolicyFrom,
+  type CiliumEndpointSelector,
+  type CiliumFqdnSelector,
+  type CiliumNetworkPolicy,
+  type CiliumPortRule,
+  type CiliumRule,
+} from './templates/cilium-network-policy.js';
+export {
+  CiliumOptionsError,
+  resolveFqdnEgress,
+  type CiliumOptions,
+  type FqdnEgressOptions,
+  type FqdnEgressPort,
+  type ResolvedFqdnEgress,
+} from './options/fqdn-egress.js';
+export { RENDER_TARGETS, renderEnvironment, renderTargetNamed, type RenderTarget, type RenderTargetInput } from './targets/render-targets.js';
 export {
   NAMESPACE_ISOLATION,
   type CatalogEntry,
@@ -202,3 +214,18 @@ export {
   type SourceDocument,
 } from './compliance/index.js';
 export { asStoredByServer } from './model/stored-spec.js';
+export {
+  ARGOCD_NAMESPACE,
+  FLEET_CLUSTER_LABEL,
+  FLUX_NAMESPACE,
+  GITOPS_ENGINES,
+  argoCdApplication,
+  argoCdFleet,
+  fluxFleet,
+  gitopsFleet,
+  type ArgoCdDestination,
+  type FleetObject,
+  type FleetOptions,
+  type FleetSource,
+  type GitOpsEngine,
+} from './gitops/fleet.js';

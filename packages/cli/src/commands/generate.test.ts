@@ -154,3 +154,40 @@ describe('k8s-security generate', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
+
+describe('k8s-security generate --gitops', () => {
+  it('writes the Argo CD fleet for the built-in environments without --config', async () => {
+    expect(await run('generate', '--out', 'out', '--gitops', 'argocd', '--source', 'oci', '--repo', 'oci://registry.example.com/charts')).toBe(0);
+    expect(readdirSync(join(dir, 'out'))).toEqual(['gitops']);
+    const text = readFileSync(join(dir, 'out/gitops/argocd/fleet.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# Written by `k8s-security generate`/);
+    const kinds = text.split('\n---\n').slice(1).map((doc) => (parse(doc) as { kind: string; metadata: { name: string } })).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds).toEqual(['AppProject/k8s-security', 'ApplicationSet/k8s-security-dev', 'ApplicationSet/k8s-security-staging', 'ApplicationSet/k8s-security-prod']);
+    expect(text).toContain('repoURL: registry.example.com/charts');
+  });
+
+  it('writes the Flux fleet next to the overlays of a --config, pointing at them by --path', async () => {
+    writeFileSync(join(dir, 'envs.yaml'), 'environments:\n  - name: qa\n    values: {targetNamespaces: [qa]}\n  - name: live\n    values: {targetNamespaces: [live]}\n');
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out', '--gitops', 'flux', '--source', 'kustomize', '--repo', 'https://git.example.com/p.git', '--path', 'clusters/policies', '--fleet', 'baseline')).toBe(0);
+    const docs = readFileSync(join(dir, 'out/gitops/flux/fleet.yaml'), 'utf8').split('\n---\n').slice(1).map((doc) => parse(doc) as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+    expect(docs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['GitRepository/baseline', 'Kustomization/baseline-qa', 'Kustomization/baseline-live']);
+    expect(docs[2]!.spec['path']).toBe('./clusters/policies/kustomize/overlays/live');
+    expect(docs[2]!.spec['dependsOn']).toEqual([{ name: 'baseline-qa' }]);
+    expect(existsSync(join(dir, 'out/kustomize/overlays/live/kustomization.yaml'))).toBe(true);
+  });
+
+  it.each([
+    [['--gitops', 'spinnaker'], '--gitops "spinnaker" is not an engine: use one of argocd, flux'],
+    [['--gitops', 'flux'], '--source is required: use oci (the chart or an OCI artifact) or kustomize (the overlays in Git)'],
+    [['--gitops', 'flux', '--source', 'git'], '--source "git" is not a source: use oci'],
+    [['--gitops', 'flux', '--source', 'kustomize'], '--repo URL is required with --gitops: the Git repository'],
+    [['--gitops', 'argocd', '--source', 'oci', '--repo', 'r.example.com', '--fleet', 'Bad_Name'], '--fleet "Bad_Name" is not a name'],
+    [['--gitops', 'argocd', '--source', 'kustomize', '--repo', 'https://g.example.com/p.git', '--path', '../up'], "--path \"../up\" must be relative to the repository root, without '..'"],
+    [['--source', 'oci'], '--source needs --gitops argocd|flux'],
+  ])('refuses %j in one line and writes nothing', async (args, message) => {
+    expect(await run('generate', '--out', 'out', ...args)).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});

@@ -1,12 +1,14 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
+import { ENVIRONMENTS, parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/render';
 import { parseDocument } from 'yaml';
 import { UsageError, type CommandIo } from '../io.js';
+import { GITOPS_USAGE, gitopsFiles, parseGitopsFlags, GITOPS_FLAGS } from './generate-gitops.js';
 
 export const GENERATE_USAGE = `Usage: k8s-security generate --config FILE --out DIR [--force]
+       k8s-security generate [--config FILE] --out DIR --gitops argocd|flux --source oci|kustomize --repo URL [...]
 
 Renders your own environments (FILE, YAML) into DIR:
   values-<env>.yaml                        for: helm install ... ./charts/k8s-security -f DIR/values-<env>.yaml
@@ -23,7 +25,9 @@ FILE:
 
 Every environment is validated by the chart's values schema before anything is written.
 Files land by rename from a temporary folder, so a failure leaves nothing half-written. A file in
-DIR that generate did not write (it checks its own first line) is never overwritten unless --force.`;
+DIR that generate did not write (it checks its own first line) is never overwritten unless --force.
+
+${GITOPS_USAGE}`;
 
 /** First line of every file `generate` writes: how it knows a file is its own to replace. */
 export const GENERATE_BANNER = '# Written by `k8s-security generate`. Do not edit: change the config and run the command again.';
@@ -32,16 +36,19 @@ export const GENERATE_BANNER = '# Written by `k8s-security generate`. Do not edi
 export function generate(args: readonly string[], io: CommandIo): number {
   const { values } = parseArgs({
     args: [...args],
-    options: { config: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { config: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false }, ...GITOPS_FLAGS },
     strict: true,
   });
-  if (!values.config) throw new UsageError('--config FILE is required: the YAML file that lists your environments');
+  const gitops = parseGitopsFlags(values);
+  if (!values.config && !gitops) throw new UsageError('--config FILE is required: the YAML file that lists your environments');
   if (!values.out) throw new UsageError('--out DIR is required: the folder to write the values files and overlays to');
-  const configPath = resolve(io.cwd, values.config);
   const outDir = resolve(io.cwd, values.out);
 
-  const environments = readEnvironments(configPath, values.config);
-  const files = new Map([...renderEnvironments(environments)].map(([path, content]) => [path, withGenerateBanner(content)]));
+  // With --gitops alone, the fleet rolls out the built-in environments (dev, staging, prod).
+  const environments = values.config ? readEnvironments(resolve(io.cwd, values.config), values.config) : [...ENVIRONMENTS];
+  const rendered = values.config ? renderEnvironments(environments) : new Map<string, string>();
+  if (gitops) gitopsFiles(gitops, environments).forEach((content, path) => rendered.set(path, content));
+  const files = new Map([...rendered].map(([path, content]) => [path, withGenerateBanner(content)]));
   checkTargets(outDir, values.out, [...files.keys()], values.force === true);
   writeAtomically(outDir, values.out, files);
   io.stdout.write(`wrote ${files.size} files for ${environments.map((e) => e.name).join(', ')} to ${values.out}\n`);

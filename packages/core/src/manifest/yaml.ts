@@ -18,7 +18,7 @@ const TO_STRING_OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true } as const;
 function changesUnderYaml11(value: string): boolean {
   if (value.includes('\n')) return false;
   try {
-    return parse(value, { version: '1.1' }) !== value;
+    return parse(value, { version: '1.1', logLevel: 'error' }) !== value;
   } catch {
     return true;
   }

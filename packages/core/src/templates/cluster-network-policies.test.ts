@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/environments.js';
 import { NamespaceIsolationOptionsError } from '../options/namespace-isolation-options.js';
 import { ADMIN_TIER_PRIORITY, adminTierScope, clusterNetworkPolicies } from './cluster-network-policies.js';
-import { RENDER_TARGETS, renderEnvironment } from './render-targets.js';
+import { RENDER_TARGETS, renderEnvironment } from '../targets/render-targets.js';
 
 function problems(run: () => unknown): string[] {
   try {
@@ -110,14 +110,17 @@ describe('RENDER_TARGETS', () => {
       for (const environment of ENVIRONMENTS) {
         const objects = renderEnvironment(target.name, environment);
         expect(objects.length, `${target.name} ${environment.name}`).toBeGreaterThan(0);
-        for (const object of objects) expect(target.kinds).toContainEqual({ apiVersion: object.apiVersion, kind: object.kind });
+        for (const object of objects) expect({ apiVersion: object.apiVersion, kind: object.kind }).toEqual({ apiVersion: target.apiVersion, kind: target.kind });
       }
     }
   });
 
+  it('walls each environment off from the others through renderEnvironment', () => {
+    const [admin] = renderEnvironment('cluster-network-policy', ENVIRONMENTS[0]!) as { metadata: { name: string } }[];
+    expect(admin!.metadata.name).toBe('k8s-security-environment-dev');
+  });
+
   it('names the targets there are when asked for another', () => {
-    expect(() => renderEnvironment('cilium' as never, ENVIRONMENTS[0]!)).toThrow(
-      'unknown render target "cilium": choose one of "network-policy", "cluster-network-policy"',
-    );
+    expect(() => renderEnvironment('calico', ENVIRONMENTS[0]!)).toThrow('"calico" is not a render target: use one of network-policy, cilium, cluster-network-policy');
   });
 });
