@@ -116,7 +116,7 @@ describe('RENDER_TARGETS', () => {
   });
 
   it('walls each environment off from the others through renderEnvironment', () => {
-    const [admin] = renderEnvironment('cluster-network-policy', ENVIRONMENTS[0]!) as { metadata: { name: string } }[];
+    const [admin] = renderEnvironment('cluster-network-policy', ENVIRONMENTS[0]!);
     expect(admin!.metadata.name).toBe('k8s-security-environment-dev');
   });
 
