@@ -101,6 +101,41 @@ matchExpressions:
 {{/* The CIDR of a list entry, which is either the CIDR or {cidr, opens...} (the core's cidrOf). */}}
 {{- define "k8s-security.cidrOf" -}}
 {{- if kindIs "map" . }}{{ .cidr }}{{ else }}{{ . }}{{ end }}
+{{/*
+ClusterNetworkPolicy protocols from a values port list, as the core writes them: no port is the
+range 1-65535, port to a higher endPort a range, else the number. Fails, with the core's words,
+on a container port name: the v1beta1 standard channel has no named ports.
+*/}}
+{{- define "k8s-security.cnpProtocols" -}}
+{{- $path := .path }}
+{{- range $index, $entry := .ports }}
+{{- if and (hasKey $entry "port") (kindIs "string" $entry.port) }}
+{{- fail (printf "%s[%d].port: %q is a container port name, and ClusterNetworkPolicy v1beta1 (standard channel) matches port numbers only. Fix: give the port number, or render the networkpolicy target" $path $index $entry.port) }}
+{{- end }}
+- {{ lower ($entry.protocol | default "TCP") }}:
+    destinationPort:
+{{- if not (hasKey $entry "port") }}
+      range:
+        start: 1
+        end: 65535
+{{- else if and (hasKey $entry "endPort") (gt (float64 $entry.endPort) (float64 $entry.port)) }}
+      range:
+        start: {{ int64 $entry.port }}
+        end: {{ int64 $entry.endPort }}
+{{- else }}
+      number: {{ int64 $entry.port }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A ClusterNetworkPolicy peer: the pods matching .podSelector inside the namespace .namespace. */}}
+{{- define "k8s-security.cnpPodsInNamespace" -}}
+- pods:
+    namespaceSelector:
+      matchLabels:
+        kubernetes.io/metadata.name: {{ .namespace }}
+    podSelector:
+      {{- include "k8s-security.labelSelector" .podSelector | trim | nindent 6 }}
 {{- end }}
 
 {{/* Name of a helm test pod: release-prefixed, within the 63-character limit. */}}

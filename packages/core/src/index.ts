@@ -31,6 +31,7 @@ export {
   formatCidr,
   parseCidr,
   parseIp,
+  subtractCidrs,
   type ParsedCidr,
 } from './model/kubernetes-names.js';
 export {
@@ -70,6 +71,27 @@ export {
   type NamespaceIsolationLayerKey,
 } from './templates/namespace-isolation.js';
 export {
+  CLUSTER_NETWORK_POLICY_API_VERSION,
+  CLUSTER_NETWORK_POLICY_LIMITS,
+  type ClusterNetworkPolicy,
+  type ClusterNetworkPolicyAction,
+  type ClusterNetworkPolicyEgressRule,
+  type ClusterNetworkPolicyIngressRule,
+  type ClusterNetworkPolicyPeer,
+  type ClusterNetworkPolicyPort,
+  type ClusterNetworkPolicyProtocol,
+  type ClusterNetworkPolicySpec,
+  type ClusterNetworkPolicyTier,
+  type NamespacedPodSelector,
+} from './model/cluster-network-policy.js';
+export {
+  ADMIN_TIER_PRIORITY,
+  BASELINE_TIER_PRIORITY,
+  adminTierScope,
+  clusterNetworkPolicies,
+  type AdminTierScope,
+} from './templates/cluster-network-policies.js';
+export {
   CILIUM_NAMESPACE_LABEL,
   ciliumNetworkPolicies,
   ciliumNetworkPolicyFrom,
@@ -87,7 +109,7 @@ export {
   type FqdnEgressPort,
   type ResolvedFqdnEgress,
 } from './options/fqdn-egress.js';
-export { RENDER_TARGETS, renderTargetNamed, type RenderTarget, type RenderTargetInput } from './targets/render-targets.js';
+export { RENDER_TARGETS, renderEnvironment, renderTargetNamed, type RenderTarget, type RenderTargetInput } from './targets/render-targets.js';
 export {
   NAMESPACE_ISOLATION,
   type CatalogEntry,

@@ -31,6 +31,8 @@ const EXPECTED: Record<string, (value: unknown) => void> = {
   firstLines: (value) =>
     expect(value).toEqual(['---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: allow-same-namespace']),
   policyCount: (value) => expect(value).toBe(10),
+  clusterPolicyNames: (value) => expect(value).toEqual(['Admin k8s-security-environment-dev', 'Baseline k8s-security-baseline-dev']),
+  targets: (value) => expect(value).toEqual(['network-policy', 'cilium', 'cluster-network-policy']),
   egressDestinations: (value) => expect(value).toEqual(['the DNS pods', '169.254.20.10/32', '10.20.0.0/16']),
   issues: (value) => {
     const issues = value as Array<{ path: string; message: string }>;

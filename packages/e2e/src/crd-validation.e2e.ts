@@ -150,6 +150,12 @@ describe.each(RENDER_TARGETS.map((target) => [target.name, target] as const))('r
   it.each(ALL_ENVIRONMENTS.map((environment) => [environment.name, environment] as const))(
     'every object rendered for environment %s passes the server-side dry run, from the core API and the CLI',
     async (envName, environment) => {
+      if (name === 'cluster-network-policy' && envName === 'many') {
+        // v1beta1's standard channel has no named ports and no IP sources for ingress: the core
+        // refuses them, naming the fields, rather than render something weaker.
+        expect(() => target.render({ options: environment.values })).toThrow(/allowIngressController\.nodeCidrs[\s\S]*allowMonitoring\.ports\[0\]\.port/);
+        return;
+      }
       await expectAccepted(`core ${name} ${envName}`, target.render({ options: environment.values }));
       if (ENVIRONMENTS.includes(environment)) {
         await expectAccepted(`render --target ${name} --env ${envName}`, objectsOf(await cli(['render', '--target', name, '--env', envName])));

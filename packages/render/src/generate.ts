@@ -6,7 +6,7 @@ import { ENVIRONMENTS, type EnvironmentDefinition } from '@k8s-security-pro/core
 import { CHART_DIR, renderChart } from './chart/render-chart.js';
 import { renderTemplateDocs, DOCS_DIR } from './docs/render-docs.js';
 import type { RenderTemplate } from './handlebars-env.js';
-import { KUSTOMIZE_DIR, renderKustomizeBase, renderKustomizeOverlay } from './kustomize/render-kustomize.js';
+import { KUSTOMIZE_DIR, renderKustomizeBase, renderKustomizeClusterNetworkPolicies, renderKustomizeOverlay } from './kustomize/render-kustomize.js';
 import { MANIFESTS_DIR, renderManifests } from './manifests/render-manifests.js';
 import { THREAT_MODEL_DIR, renderThreatModel } from './threat-model/render-threat-model.js';
 
@@ -31,6 +31,7 @@ export function renderProject(
   merge(renderKustomizeBase());
   for (const environment of environments) {
     merge(renderKustomizeOverlay(environment));
+    merge(renderKustomizeClusterNetworkPolicies(environment, environments));
     merge(renderManifests(environment));
     merge(renderThreatModel(environment));
   }

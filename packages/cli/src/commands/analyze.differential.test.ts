@@ -25,10 +25,17 @@
  * 4. External-to-external pairs: netpolicy reports none; the core judges them (allowed, no
  *    policy can select either end); the CLI drops them. Not compared.
  *
+ * 5. AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1, generated in every other
+ *    scenario by test-support/admin-policy-scenarios.ts): no disagreement was found, so none is settled.
+ *    Same-priority ANPs are not generated: their order is implementation-defined upstream.
+ *
  * Beyond these, no verdict differed: 240 scenarios here (about 22,500 verdicts), and 3,000 in
  * one-off runs with ANALYZE_DIFFERENTIAL_SCENARIOS=3000. Semantic mutations of the
  * core (egress governed by a present-but-empty `egress`, `except` ignored, podSelector-only
  * peers matching every namespace) each made several scenarios fail, so the comparison has teeth.
+ * For the tiers, one-off mutations of the core's evaluator failed scenarios out of 240: Admin
+ * Pass read as Deny 29, the Baseline tier ignored 9, Admin priorities reversed 4; and the
+ * suite checks that the admin scenarios, read without their admin policies, disagree.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -37,6 +44,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../main.js';
+import { withAdminPolicies } from '../test-support/admin-policy-scenarios.js';
 import {
   allowedSetIncludes,
   constructsOf,
@@ -124,7 +132,7 @@ function expectedDefaultQueries(scenario: Scenario): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-const scenarios = Array.from({ length: SCENARIO_COUNT }, (_, index) => generateScenario(index));
+const scenarios = Array.from({ length: SCENARIO_COUNT }, (_, index) => withAdminPolicies(generateScenario(index)));
 let workRoot = '';
 /** What the comparisons covered, so a generator that drifts into trivial cases fails loudly. */
 const coverage = { verdicts: 0, allowed: 0, denied: 0, externalSource: 0, externalDestination: 0, probes: 0 };
@@ -144,6 +152,15 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
         await writeFile(path.join(dir, file), text);
       }
       netpolicyByScenario.set(scenario.index, await runNetpolicy(binary, dir));
+      if (scenario.files.has('policies/admin.yaml')) {
+        // The same scenario without its admin policies: what a tier-blind analyzer would see.
+        const bare = path.join(workRoot, `scenario-${scenario.index}-without-admin`);
+        for (const [file, text] of scenario.files) {
+          if (file === 'policies/admin.yaml') continue;
+          await mkdir(path.dirname(path.join(bare, file)), { recursive: true });
+          await writeFile(path.join(bare, file), text);
+        }
+      }
     });
   }, 600_000);
 
@@ -162,6 +179,16 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
     }
     expect([...forms].sort()).toEqual(
       [
+        ...['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].map((kind) => `kind ${kind}`),
+        'admin subject namespaces',
+        'admin subject pods',
+        ...['Allow', 'Deny', 'Pass'].map((action) => `admin action ${action}`),
+        'admin ingress peer namespaces',
+        'admin ingress peer pods',
+        'admin egress peer namespaces',
+        'admin egress peer pods',
+        'admin egress peer networks',
+        ...['portNumber', 'portRange', 'namedPort'].map((form) => `admin port ${form}`),
         ...['Namespace', 'NetworkPolicy', 'List', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'].map((kind) => `kind ${kind}`),
         'container port named',
         'container port unnamed',
@@ -217,6 +244,22 @@ describe('analyze agrees with netpolicy (np-guard netpol-analyzer)', () => {
     }
     const reproduction = `seed ${scenario.seed}\n${[...scenario.files].map(([file, text]) => `# ${file}\n${text}`).join('')}`;
     expect(mismatches, reproduction).toEqual([]);
+  });
+
+  it('can fail: without their admin policies, many admin scenarios disagree with netpolicy', async () => {
+    const withAdmin = scenarios.filter((scenario) => scenario.files.has('policies/admin.yaml'));
+    expect(withAdmin.length).toBeGreaterThan(SCENARIO_COUNT / 4);
+    let disagreeing = 0;
+    for (const scenario of withAdmin) {
+      const netpolicy = netpolicyByScenario.get(scenario.index)!;
+      const verdicts = connectionsOfPairs(await analyzePairs(path.join(workRoot, `scenario-${scenario.index}-without-admin`), true, scenario.externals));
+      const differs = verdicts.some(
+        (verdict) => (verdict.from.includes('/') || verdict.to.includes('/')) && netpolicy.allows(verdict.from, verdict.to, verdict.port, verdict.protocol) !== verdict.allowed,
+      );
+      if (differs) disagreeing++;
+    }
+    // 38 of the 109 admin scenarios at the default 240.
+    expect(disagreeing).toBeGreaterThan(withAdmin.length / 4);
   });
 
   it('compared enough verdicts of every kind to mean something', () => {

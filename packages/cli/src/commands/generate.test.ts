@@ -40,6 +40,16 @@ describe('k8s-security generate', () => {
     expect(stdout).toContain('wrote');
   });
 
+  it('names the other environments of the config, not the built-in ones, in each values file for the Admin tier', async () => {
+    writeFileSync(
+      join(dir, 'envs.yaml'),
+      'environments:\n  - name: qa\n    values: {targetNamespaces: [qa]}\n  - name: uat\n    values: {targetNamespaces: [uat, uat-batch]}\n',
+    );
+    expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(0);
+    const values = parse(readFileSync(join(dir, 'out/values-qa.yaml'), 'utf8')) as { clusterNetworkPolicy: unknown };
+    expect(values.clusterNetworkPolicy).toEqual({ environment: 'qa', otherEnvironmentNamespaces: ['uat', 'uat-batch'] });
+  });
+
   it('writes nothing and names the key when a value is bad', async () => {
     writeFileSync(join(dir, 'envs.yaml'), 'environments:\n  - name: qa\n    values: {targetNamespaces: [Q_A]}\n');
     expect(await run('generate', '--config', 'envs.yaml', '--out', 'out')).toBe(2);

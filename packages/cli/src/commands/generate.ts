@@ -161,7 +161,7 @@ const MAX_ALIAS_COUNT = 100;
 /** Every file for `environments`, keyed by path relative to the output folder. */
 export function renderEnvironments(environments: readonly EnvironmentDefinition[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const environment of environments) files.set(`values-${environment.name}.yaml`, renderEnvironmentValues(environment));
+  for (const environment of environments) files.set(`values-${environment.name}.yaml`, renderEnvironmentValues(environment, environments));
   const add = (part: Map<string, string>) => part.forEach((content, path) => files.set(path, content));
   add(renderKustomizeBase());
   for (const environment of environments) {

@@ -1,4 +1,15 @@
-import { ciliumNetworkPolicies, environmentNamed, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
+import {
+  ENVIRONMENTS,
+  RENDER_TARGETS,
+  ciliumNetworkPolicies,
+  clusterModelFromObjects,
+  environmentNamed,
+  evaluateConnection,
+  namespaceIsolation,
+  renderEnvironment,
+  toYamlStream,
+} from '@k8s-security-pro/core';
+import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 
@@ -25,7 +36,7 @@ describe('k8s-security render --target', () => {
   });
 
   it.each([
-    [['--target', 'calico'], 'k8s-security: --target "calico" is not a render target: use one of network-policy, cilium'],
+    [['--target', 'calico'], 'k8s-security: --target "calico" is not a render target: use one of network-policy, cilium, cluster-network-policy'],
     [['--allow-fqdn', 'api.example.com'], 'k8s-security: --allow-fqdn needs --target cilium: network-policy cannot express egress by DNS name'],
     [['--target', 'cilium', '--fqdn-port', '443'], 'k8s-security: --fqdn-port and --allow-broad-fqdn-patterns need --allow-fqdn: name the destinations first'],
     [['--target', 'cilium', '--allow-fqdn', 'a.example.com', '--fqdn-port', '70000'], 'k8s-security: --fqdn-port "70000" is not a port: use a number from 1 to 65535, optionally with /TCP or /UDP (443/TCP)'],
@@ -39,5 +50,30 @@ describe('k8s-security render --target', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^k8s-security: --allow-fqdn: "\*\.com" covers names under a whole top-level domain, .*pass --allow-broad-fqdn-patterns to accept it\n$/);
     expect((await run('render', '--target', 'cilium', '--allow-fqdn', '*.com', '--allow-broad-fqdn-patterns')).stdout).toContain('matchPattern: "*.com"');
+  });
+
+  it('prints what the core renders for every target and built-in environment', async () => {
+    for (const target of RENDER_TARGETS) {
+      for (const environment of ENVIRONMENTS) {
+        const { code, stdout } = await run('render', '--env', environment.name, '--target', target.name);
+        expect({ target: target.name, environment: environment.name, code }).toEqual({ target: target.name, environment: environment.name, code: 0 });
+        expect(stdout).toBe(toYamlStream(renderEnvironment(target.name, environment)));
+      }
+    }
+  });
+
+  it('prints ClusterNetworkPolicies that the analyzer reads back with the Admin tier in force', async () => {
+    const { stdout } = await run('render', '--env', 'dev', '--target', 'cluster-network-policy');
+    const objects = parseAllDocuments(stdout).map((document) => document.toJS() as unknown);
+    const pod = (namespace: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'app', namespace, labels: { app: 'app' } },
+      spec: { containers: [{ name: 'app', ports: [{ containerPort: 8080 }] }] },
+    });
+    const { model } = clusterModelFromObjects([...objects, pod('dev'), pod('staging')]);
+    const verdict = evaluateConnection(model, 'staging/app', 'dev/app', 8080, 'TCP');
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.explanation.ingress).toMatchObject({ state: 'denied', deniedBy: { tier: 'Admin', policy: 'ClusterNetworkPolicy/k8s-security-environment-dev', action: 'Deny' } });
   });
 });

@@ -3,6 +3,7 @@ import {
   CiliumOptionsError,
   ENVIRONMENTS,
   RENDER_TARGETS,
+  adminTierScope,
   environmentNamed,
   renderTargetNamed,
   toYamlStream,
@@ -16,7 +17,7 @@ export const RENDER_USAGE = `Usage: k8s-security render [--env dev|staging|prod]
 
 Prints template #14's policies as YAML. Without --env: the production set (the defaults).
 Targets:
-${RENDER_TARGETS.map((t) => `  ${t.name.padEnd(16)} ${t.description}`).join('\n')}
+${RENDER_TARGETS.map((t) => `  ${t.name.padEnd(Math.max(...RENDER_TARGETS.map((other) => other.name.length)) + 1)} ${t.description}`).join('\n')}
 
 Cilium only: --allow-fqdn lets pods reach a DNS name (api.example.com) or pattern (*.example.com)
 on --fqdn-port (default 443/TCP); the DNS rule then sends lookups through Cilium's DNS proxy.
@@ -48,7 +49,11 @@ export function render(args: readonly string[], io: CommandIo): number {
     throw new UsageError(`--allow-fqdn needs --target cilium: ${targetName} cannot express egress by DNS name`);
   }
   try {
-    const objects = renderTargetNamed(targetName).render({ options: environmentNamed(envName).values, cilium: fqdnEgress ? { fqdnEgress } : {} });
+    const objects = renderTargetNamed(targetName).render({
+      options: environmentNamed(envName).values,
+      cilium: fqdnEgress ? { fqdnEgress } : {},
+      adminTier: adminTierScope(envName),
+    });
     io.stdout.write(toYamlStream(objects));
   } catch (error) {
     if (error instanceof CiliumOptionsError) throw new UsageError(error.issues.map((issue) => issue.replace(/^fqdnEgress\.(names|patterns)\[\d+\]/, '--allow-fqdn').replace('set fqdnEgress.allowBroadPatterns: true', 'pass --allow-broad-fqdn-patterns')).join('; '));

@@ -14,7 +14,8 @@ export const LIVE_CLUSTER_USAGE = `  --kubeconfig FILE  read the cluster of this
   --context NAME     kubeconfig context to use (default: its current context);
                      without --kubeconfig, from $KUBECONFIG or ~/.kube/config
   --cluster          read the current context of $KUBECONFIG or ~/.kube/config
-                     (read-only list calls on namespaces, pods, networkpolicies)`;
+                     (read-only list calls on namespaces, pods, networkpolicies,
+                     and ClusterNetworkPolicy/AdminNetworkPolicy where served)`;
 
 /**
  * Where to read from: a live cluster when any live flag is given (never together with paths),

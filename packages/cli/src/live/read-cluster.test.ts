@@ -48,6 +48,31 @@ async function failure(kubeconfig: string, limits: LiveReadLimits = FAST, extra:
 const NAMESPACE_LIST = { kind: 'NamespaceList', apiVersion: 'v1', items: [{ metadata: { name: 'default' } }], metadata: {} };
 
 describe('readLiveCluster', () => {
+  it('reads ClusterNetworkPolicies where the cluster serves them, and takes a 404 as no such CRD', async () => {
+    const cnp = { metadata: { name: 'k8s-security-environment-dev' }, spec: { tier: 'Admin', priority: 100, subject: { namespaces: {} } } };
+    const server = await startFakeServer((_request, response, url) => {
+      if (url.pathname === '/api/v1/namespaces') return sendJson(response, 200, NAMESPACE_LIST);
+      if (url.pathname === '/apis/policy.networking.k8s.io/v1beta1/clusternetworkpolicies') return sendJson(response, 200, { kind: 'ClusterNetworkPolicyList', items: [cnp], metadata: {} });
+      if (url.pathname.startsWith('/apis/policy.networking.k8s.io/')) return sendJson(response, 404, { kind: 'Status', message: 'the server could not find the requested resource', code: 404 });
+      return sendJson(response, 200, { kind: 'List', items: [], metadata: {} });
+    });
+    servers.push(server);
+    const { objects } = await readLiveCluster({ kubeconfig: kubeconfigFor(server.url), cwd: dir }, FAST);
+    expect(objects.filter((o) => o.kind !== 'Namespace')).toEqual([{ ...cnp, apiVersion: 'policy.networking.k8s.io/v1beta1', kind: 'ClusterNetworkPolicy' }]);
+  });
+
+  it('still fails when the cluster refuses to list ClusterNetworkPolicies', async () => {
+    const forbidden = await startFakeServer((_request, response, url) =>
+      url.pathname === '/api/v1/namespaces'
+        ? sendJson(response, 200, NAMESPACE_LIST)
+        : url.pathname.includes('clusternetworkpolicies')
+          ? sendJson(response, 403, { kind: 'Status', message: 'clusternetworkpolicies is forbidden', code: 403 })
+          : sendJson(response, 200, { kind: 'List', items: [] }),
+    );
+    servers.push(forbidden);
+    expect(await failure(kubeconfigFor(forbidden.url, 'forbidden.yaml'))).toContain('cannot list clusternetworkpolicies from');
+  });
+
   it('reads namespaces, pods and policies page by page, giving items their kind', async () => {
     const server = await startRecordedApiServer();
     servers.push(server);

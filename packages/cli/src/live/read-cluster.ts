@@ -1,7 +1,9 @@
 /**
  * Reads a live cluster, read-only, for `audit` and `analyze` (and any command that judges a
  * cluster): Namespaces, Pods and NetworkPolicies with list calls (RBAC: list on namespaces, pods
- * and networkpolicies.networking.k8s.io).
+ * and networkpolicies.networking.k8s.io), plus the cluster-scoped policy kinds of the
+ * network-policy-api where the cluster serves them (ClusterNetworkPolicy, AdminNetworkPolicy,
+ * BaselineAdminNetworkPolicy).
  *
  * client-node loads the kubeconfig and applies its TLS, proxy and credentials (tokens, client
  * certificates, exec plugins); it is imported only when a cluster is read, since loading it
@@ -48,12 +50,27 @@ interface ListedResource {
   readonly apiVersion: string;
   /** A real cluster always has some (e.g. namespaces `default` and `kube-system`): none means a wrong server. */
   readonly neverEmpty?: boolean;
+  /** A CRD kind: a 404 means the cluster does not serve it (no CRD), which is read as none. */
+  readonly optional?: boolean;
 }
 
 const RESOURCES: readonly ListedResource[] = [
   { plural: 'namespaces', apiPath: '/api/v1/namespaces', kind: 'Namespace', apiVersion: 'v1', neverEmpty: true },
   { plural: 'pods', apiPath: '/api/v1/pods', kind: 'Pod', apiVersion: 'v1' },
   { plural: 'networkpolicies', apiPath: '/apis/networking.k8s.io/v1/networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' },
+  ...(
+    [
+      ['clusternetworkpolicies', 'ClusterNetworkPolicy', 'v1beta1'],
+      ['adminnetworkpolicies', 'AdminNetworkPolicy', 'v1alpha1'],
+      ['baselineadminnetworkpolicies', 'BaselineAdminNetworkPolicy', 'v1alpha1'],
+    ] as const
+  ).map(([plural, kind, version]) => ({
+    plural,
+    apiPath: `/apis/policy.networking.k8s.io/${version}/${plural}`,
+    kind,
+    apiVersion: `policy.networking.k8s.io/${version}`,
+    optional: true,
+  })),
 ];
 
 /** What a live read returns: the objects (with kind and apiVersion), and a description of the source. */
@@ -190,6 +207,7 @@ async function listAll(
       page = await getJson(url, options, limits, deadline, resource.plural);
     } catch (error) {
       if (deadline.aborted) fail(`no complete answer within ${limits.totalTimeoutMs / 1000} s for the whole read`);
+      if (resource.optional && pages === 1 && firstLine(error).startsWith('HTTP 404')) return [];
       fail(firstLine(error));
     }
     const { items, next } = checkListShape(page, resource, fail);

@@ -396,6 +396,18 @@ export function constructsOf(object: Record<string, unknown>): string[] {
   for (const match of json.matchAll(/"containerPort":\d+(?:,"name":"[^"]+")?(?:,"protocol":"(\w+)")?/g)) {
     forms.push(match[0].includes('"name"') ? 'container port named' : 'container port unnamed', `container port ${match[1] ?? 'TCP'}`);
   }
+  if (object.kind === 'AdminNetworkPolicy' || object.kind === 'BaselineAdminNetworkPolicy') {
+    const spec = object.spec as Record<string, unknown>;
+    forms.push(`admin subject ${Object.keys(spec.subject as object)[0]}`);
+    for (const [direction, peerField] of [['ingress', 'from'], ['egress', 'to']] as const) {
+      for (const rule of (spec[direction] ?? []) as Record<string, unknown>[]) {
+        forms.push(`admin action ${String(rule.action)}`);
+        for (const peer of rule[peerField] as Record<string, unknown>[]) forms.push(`admin ${direction} peer ${Object.keys(peer)[0]}`);
+        for (const port of (rule.ports ?? []) as Record<string, unknown>[]) forms.push(`admin port ${Object.keys(port)[0]}`);
+      }
+    }
+    return forms;
+  }
   if (object.kind !== 'NetworkPolicy') return forms;
   const spec = object.spec as Record<string, unknown>;
   forms.push(spec.policyTypes === undefined ? 'policyTypes absent' : (spec.policyTypes as unknown[]).length === 0 ? 'policyTypes empty' : 'policyTypes set');

@@ -8,6 +8,8 @@ import { NAMESPACE_NAME_LABEL, type NetworkPolicy, type NetworkPolicyProtocol } 
 import { flattenLists } from '../kubernetes/kubernetes-lists.js';
 import { declaresNamespace, isRecord, kindOf, nameOf, namespaceOf, objectRef } from '../kubernetes/object-fields.js';
 import { podShapeOf, usesHostNetwork, type WorkloadKind } from '../kubernetes/workloads.js';
+import { CLUSTER_POLICY_KINDS, isClusterPolicyKind } from '../kubernetes/cluster-policies.js';
+import { compileClusterPolicy } from './compiled-cluster-policy.js';
 import { AnalyzerInputError } from './analyzer-input-error.js';
 import { compilePolicy, compileProtocol, policyObjectRef } from './compiled-policy.js';
 
@@ -56,6 +58,12 @@ export interface ClusterModel {
   readonly namespaces: readonly ClusterNamespace[];
   readonly endpoints: readonly ClusterEndpoint[];
   readonly policies: readonly NetworkPolicy[];
+  /**
+   * ClusterNetworkPolicies (`policy.networking.k8s.io/v1beta1`) and v1alpha1
+   * AdminNetworkPolicies/BaselineAdminNetworkPolicies, as read: Admin tier by priority, then
+   * NetworkPolicy, then Baseline (see analyzer/README.md). Absent: none.
+   */
+  readonly clusterPolicies?: readonly object[];
 }
 
 /** What {@link clusterModelFromObjects} returns: the model and what it assumed or skipped. */
@@ -163,6 +171,7 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
   const namespaces = new Map<string, Record<string, string>>();
   const endpoints = new Map<string, ClusterEndpoint>();
   const policies: NetworkPolicy[] = [];
+  const clusterPolicies: object[] = [];
   const referencedNamespaces: string[] = [];
   let peerIds = 0;
   const nextPeerId = () => peerIds++;
@@ -208,6 +217,15 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
       const namespace = namespaceNoted(raw, policyObjectRef(raw, location));
       policies.push({ ...(raw as unknown as NetworkPolicy), metadata: { ...(metadata as unknown as NetworkPolicy['metadata']), namespace } });
       referencedNamespaces.push(namespace);
+      return;
+    }
+    if (isClusterPolicyKind(raw)) {
+      if (raw['apiVersion'] !== CLUSTER_POLICY_KINDS[kind]) {
+        notes.push(`skipped ${ref}: apiVersion ${String(raw['apiVersion'])} is not ${CLUSTER_POLICY_KINDS[kind]}`);
+        return;
+      }
+      compileClusterPolicy(raw, location, nextPeerId);
+      clusterPolicies.push(raw);
       return;
     }
     if (kind === 'Namespace') {
@@ -288,6 +306,7 @@ export function clusterModelFromObjects(objects: readonly unknown[]): ClusterMod
       namespaces: [...namespaces].map(([name, labels]) => ({ name, labels })).sort((a, b) => compareText(a.name, b.name)),
       endpoints: [...endpoints.values()].sort((a, b) => compareText(a.id, b.id)),
       policies,
+      ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}),
     },
     notes,
   };

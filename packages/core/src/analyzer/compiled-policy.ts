@@ -71,10 +71,10 @@ export interface ResolvedContainerPort {
   readonly name?: string;
 }
 
-const MATCH_EVERYTHING: CompiledSelector = { key: '{}', matchesAll: true, matches: () => true };
+export const MATCH_EVERYTHING: CompiledSelector = { key: '{}', matchesAll: true, matches: () => true };
 
 /** Reads an optional list: `undefined`/`null` are absent, anything else must be an array. */
-function optionalList(value: unknown, objectRef: string, field: string, example: string): readonly unknown[] | undefined {
+export function optionalList(value: unknown, objectRef: string, field: string, example: string): readonly unknown[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new AnalyzerInputError(objectRef, field, `must be a list, e.g. ${example}`);
   return value;
@@ -137,7 +137,7 @@ function compileRequirement(raw: unknown, objectRef: string, field: string): (la
   throw new AnalyzerInputError(objectRef, `${field}.operator`, `"${String(operator)}" is not an operator: use In, NotIn, Exists or DoesNotExist`);
 }
 
-function compileCidr(raw: unknown, objectRef: string, field: string): ParsedCidr {
+export function compileCidr(raw: unknown, objectRef: string, field: string): ParsedCidr {
   const parsed = typeof raw === 'string' ? parseCidr(raw) : undefined;
   if (!parsed) {
     const ip = typeof raw === 'string' ? parseIp(raw) : undefined;
@@ -177,7 +177,7 @@ function compilePeer(raw: unknown, objectRef: string, field: string, nextPeerId:
   };
 }
 
-function isPortNumber(value: unknown): value is number {
+export function isPortNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 

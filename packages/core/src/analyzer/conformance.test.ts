@@ -64,8 +64,9 @@ function objectsOf(data: ConformanceCase): unknown[] {
 const cases = loadCases();
 
 describe('reachability conformance cases', () => {
-  it('runs all 35 checked-in upstream cases, so a lost case file fails the suite', () => {
-    expect(cases).toHaveLength(35);
+  it('runs all 89 checked-in upstream cases (35 NetworkPolicy, 54 ClusterNetworkPolicy), so a lost case file fails the suite', () => {
+    expect(cases).toHaveLength(89);
+    expect(cases.filter(({ file }) => file.startsWith('npapi-'))).toHaveLength(54);
   });
 
   for (const { file, data } of cases) {
@@ -84,4 +85,24 @@ describe('reachability conformance cases', () => {
       expect(mismatches).toEqual([]);
     });
   }
+
+  it('can fail: read without their cluster policies, 37 of the 54 ClusterNetworkPolicy cases get verdicts wrong', () => {
+    const clusterCases = cases.filter(({ file }) => file.startsWith('npapi-'));
+    const failing = clusterCases.filter(({ data }) => {
+      const { model } = clusterModelFromObjects(objectsOf(data));
+      const withoutTiers = { ...model, clusterPolicies: [] };
+      return data.queries.some((query) => evaluateConnection(withoutTiers, query.from, query.to, query.port, query.protocol).allowed !== query.allowed);
+    });
+    expect(failing).toHaveLength(37);
+  });
+
+  it('can fail: with Pass read as Accept, the tier integration cases get verdicts wrong', () => {
+    const integration = cases.filter(({ file }) => file.startsWith('npapi-CNPAdminTierIntegration-'));
+    const wrong = integration.flatMap(({ data }) => {
+      const policies = data.policies.map((policy) => JSON.parse(JSON.stringify(policy).replaceAll('"action":"Pass"', '"action":"Accept"')) as unknown);
+      const { model } = clusterModelFromObjects(objectsOf({ ...data, policies }));
+      return data.queries.filter((query) => evaluateConnection(model, query.from, query.to, query.port, query.protocol).allowed !== query.allowed);
+    });
+    expect(wrong.length).toBeGreaterThan(0);
+  });
 });

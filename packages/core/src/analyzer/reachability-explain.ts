@@ -5,12 +5,35 @@
 import type { NetworkPolicyType } from '../model/network-policy.js';
 import type { ClusterContainerPort, Protocol } from './cluster-model.js';
 import { portsAdmit, type CompiledPeer, type CompiledPolicy } from './compiled-policy.js';
-import { rulesOf } from './reachability-preparation.js';
+import { rulesOf, type ClusterTiers } from './reachability-preparation.js';
+import type { CompiledClusterPolicy, CompiledClusterRule } from './compiled-cluster-policy.js';
 import type { Explanation, PolicyRuleRef, SideExplanation, Verdict } from './reachability-types.js';
 
 /**
- * Judges one side. `selecting` are the policies isolating the judged endpoint in `direction`;
- * `peerMatches` says whether a rule peer matches the other end.
+ * The first rule of a tier that matches, policies in order: Accept or Deny decides, Pass ends
+ * the tier. `undefined` when no rule matches.
+ */
+function firstMatchingRule(
+  policies: readonly CompiledClusterPolicy[],
+  direction: NetworkPolicyType,
+  peerMatches: (peer: CompiledPeer) => boolean,
+  port: number,
+  protocol: Protocol,
+  destinationPorts: readonly ClusterContainerPort[],
+): CompiledClusterRule | undefined {
+  for (const policy of policies) {
+    for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) {
+      if (portsAdmit(rule.ports, port, protocol, destinationPorts) && (rule.peers === undefined || rule.peers.some(peerMatches))) return rule;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Judges one side. `selecting` are the NetworkPolicies isolating the judged endpoint in
+ * `direction`; `tiers` the cluster policies selecting it; `peerMatches` says whether a rule
+ * peer matches the other end. Order: Admin tier (Accept/Deny final, Pass skips to the next
+ * step), then NetworkPolicy (final when one selects the endpoint), then Baseline, then allowed.
  */
 export function judgeSide(
   direction: NetworkPolicyType,
@@ -20,9 +43,20 @@ export function judgeSide(
   protocol: Protocol,
   destinationPorts: readonly ClusterContainerPort[],
   deniedAnswer?: SideExplanation,
+  tiers?: ClusterTiers,
 ): SideExplanation {
   if (selecting === 'external') return NOT_ISOLATED_EXTERNAL;
-  if (selecting.length === 0) return NOT_ISOLATED_NO_POLICY;
+  if (tiers && tiers.admin.length > 0) {
+    const rule = firstMatchingRule(tiers.admin, direction, peerMatches, port, protocol, destinationPorts);
+    if (rule && rule.action !== 'Pass') return rule.answer;
+  }
+  if (selecting.length === 0) {
+    if (tiers && tiers.baseline.length > 0) {
+      const rule = firstMatchingRule(tiers.baseline, direction, peerMatches, port, protocol, destinationPorts);
+      if (rule && rule.action !== 'Pass') return rule.answer;
+    }
+    return NOT_ISOLATED_NO_POLICY;
+  }
   let allowedBy: PolicyRuleRef[] | undefined;
   for (const policy of selecting) {
     for (const rule of rulesOf(policy, direction)!) {
@@ -46,6 +80,12 @@ export function verdictOf(selfTraffic: boolean, egress: SideExplanation, ingress
   };
 }
 
+function describeRule(ref: PolicyRuleRef, direction: 'egress' | 'ingress'): string {
+  if (ref.tier === undefined) return `policy ${ref.policy} ${direction} rule ${ref.rule}`;
+  const name = ref.name === undefined ? '' : ` "${ref.name}"`;
+  return `${ref.tier} tier ${ref.policy} ${direction} rule ${ref.rule}${name} (${ref.action})`;
+}
+
 function describeSide(side: SideExplanation, direction: 'egress' | 'ingress'): string {
   switch (side.state) {
     case 'not-isolated':
@@ -53,8 +93,9 @@ function describeSide(side: SideExplanation, direction: 'egress' | 'ingress'): s
         ? 'is not isolated (an external endpoint is never selected by a policy)'
         : `is not isolated (no policy selects it for ${direction})`;
     case 'allowed':
-      return `is allowed by ${side.allowedBy.map((ref) => `policy ${ref.policy} ${direction} rule ${ref.rule}`).join(', ')}`;
+      return `is allowed by ${side.allowedBy.map((ref) => describeRule(ref, direction)).join(', ')}`;
     case 'denied':
+      if (side.deniedBy) return `is denied by ${describeRule(side.deniedBy, direction)}`;
       return `is denied: isolated for ${direction} by ${side.isolatedBy.map((ref) => `policy ${ref}`).join(', ')}, and no rule matches`;
   }
 }

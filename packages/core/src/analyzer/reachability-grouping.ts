@@ -8,7 +8,7 @@ import type { NetworkPolicyType } from '../model/network-policy.js';
 import type { ClusterContainerPort, Protocol } from './cluster-model.js';
 import { ipBlockContains, type CompiledIpBlockPeer, type CompiledPeer, type CompiledPolicy, type Labels } from './compiled-policy.js';
 import { NOT_ISOLATED_NO_POLICY } from './reachability-explain.js';
-import { rulesOf, selectingPolicies, type PreparedModel } from './reachability-preparation.js';
+import { rulesOf, selectingClusterPolicies, selectingPolicies, type ClusterTiers, type PreparedModel } from './reachability-preparation.js';
 import type { SideExplanation } from './reachability-types.js';
 
 /** A list of selecting policies shared by every group that has it, with its "denied" answer. */
@@ -16,6 +16,8 @@ export interface PolicySet {
   readonly id: number;
   readonly policies: readonly CompiledPolicy[] | 'external';
   readonly denied: SideExplanation;
+  /** Cluster policies selecting the group in this direction. */
+  readonly tiers: ClusterTiers;
 }
 
 export interface EndpointGroup {
@@ -138,13 +140,15 @@ export function groupEndpoints(prepared: PreparedModel): Grouping {
 
   const policyNumber = new Map(prepared.policies.map((policy, index) => [policy, index]));
   const policySets = new Map<string, PolicySet>();
-  const policySetOf = (policies: readonly CompiledPolicy[] | 'external'): PolicySet => {
-    const key = policies === 'external' ? 'x' : policies.map((policy) => policyNumber.get(policy)).join(',');
+  const clusterNumber = new Map(prepared.clusterPolicies.map((policy, index) => [policy, index]));
+  const policySetOf = (policies: readonly CompiledPolicy[] | 'external', tiers: ClusterTiers): PolicySet => {
+    const tierKey = [...tiers.admin, ...tiers.baseline].map((policy) => clusterNumber.get(policy)).join(',');
+    const key = `${policies === 'external' ? 'x' : policies.map((policy) => policyNumber.get(policy)).join(',')}|${tierKey}`;
     let set = policySets.get(key);
     if (!set) {
       const denied: SideExplanation =
         policies === 'external' || policies.length === 0 ? NOT_ISOLATED_NO_POLICY : { state: 'denied', isolatedBy: policies.map((policy) => policy.ref) };
-      set = { id: policySets.size, policies, denied };
+      set = { id: policySets.size, policies, denied, tiers };
       policySets.set(key, set);
     }
     return set;
@@ -159,8 +163,8 @@ export function groupEndpoints(prepared: PreparedModel): Grouping {
   const groupBySignature = new Map<string, number>();
   for (const endpointClass of classes.values()) {
     const representative = endpoints[endpointClass.representative]!;
-    const ingress = policySetOf(selectingPolicies(prepared, representative, 'Ingress'));
-    const egress = policySetOf(selectingPolicies(prepared, representative, 'Egress'));
+    const ingress = policySetOf(selectingPolicies(prepared, representative, 'Ingress'), selectingClusterPolicies(prepared, representative, 'Ingress'));
+    const egress = policySetOf(selectingPolicies(prepared, representative, 'Egress'), selectingClusterPolicies(prepared, representative, 'Egress'));
     const signature = [ingress.id, egress.id, endpointClass.matchedPeers.join(','), endpointClass.portsKey].join('|');
     let group = groupBySignature.get(signature);
     if (group === undefined) {
@@ -222,6 +226,9 @@ export function groupEndpoints(prepared: PreparedModel): Grouping {
 export function rulePeers(set: PolicySet, direction: NetworkPolicyType): Set<number> {
   const ids = new Set<number>();
   if (set.policies === 'external') return ids;
+  for (const policy of [...set.tiers.admin, ...set.tiers.baseline]) {
+    for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) for (const peer of rule.peers ?? []) ids.add(peer.id);
+  }
   for (const policy of set.policies) {
     for (const rule of rulesOf(policy, direction)!) for (const peer of rule.peers ?? []) ids.add(peer.id);
   }

@@ -9,6 +9,13 @@ import { AnalyzerInputError } from './analyzer-input-error.js';
 import { compareText, type ClusterEndpoint, type ClusterModel, type EndpointId } from './cluster-model.js';
 import { compilePolicy, compileProtocol, ipBlockContains, type CompiledPeer, type CompiledPolicy, type Labels, type ParsedIp } from './compiled-policy.js';
 import type { Grouping } from './reachability-grouping.js';
+import { compileClusterPolicy, type CompiledClusterPolicy } from './compiled-cluster-policy.js';
+
+/** The cluster policies selecting an endpoint in one direction, in evaluation order. */
+export interface ClusterTiers {
+  readonly admin: readonly CompiledClusterPolicy[];
+  readonly baseline: readonly CompiledClusterPolicy[];
+}
 
 export interface PreparedModel {
   /** Sorted by id. */
@@ -23,6 +30,8 @@ export interface PreparedModel {
   readonly peers: readonly CompiledPeer[];
   /** The namespace of the policy that owns each peer, by peer id. */
   readonly peerNamespaces: readonly string[];
+  /** Admin tier first, each tier by priority then ref. */
+  readonly clusterPolicies: readonly CompiledClusterPolicy[];
   groups?: Grouping;
 }
 
@@ -91,6 +100,21 @@ export function prepare(model: ClusterModel): PreparedModel {
     }
   }
   policies.sort((a, b) => compareText(a.ref, b.ref));
+  // Same-priority policies are ambiguous upstream; ordering them by ref keeps verdicts reproducible.
+  const clusterPolicies = (model.clusterPolicies ?? [])
+    .map((raw, index) => compileClusterPolicy(raw, `clusterPolicies[${index}]`, () => peerCount++))
+    .sort((a, b) => (a.tier === b.tier ? 0 : a.tier === 'Admin' ? -1 : 1) || a.priority - b.priority || compareText(a.ref, b.ref));
+  clusterPolicies.forEach((policy, index) => {
+    if (index > 0 && clusterPolicies[index - 1]!.ref === policy.ref) {
+      throw new AnalyzerInputError(policy.ref, 'metadata.name', 'two cluster policies share this kind and name: keep one');
+    }
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers ?? []) {
+        peers.push(peer);
+        peerNamespaces[peer.id] = '';
+      }
+    }
+  });
   const policiesByNamespace = new Map<string, CompiledPolicy[]>();
   policies.forEach((policy, index) => {
     if (index > 0 && policies[index - 1]!.ref === policy.ref) {
@@ -102,7 +126,7 @@ export function prepare(model: ClusterModel): PreparedModel {
     policiesByNamespace.set(policy.namespace, list);
   });
 
-  const prepared: PreparedModel = { endpoints, indexById, ips, namespaceLabels, policies, policiesByNamespace, peers, peerNamespaces };
+  const prepared: PreparedModel = { endpoints, indexById, ips, namespaceLabels, policies, policiesByNamespace, peers, peerNamespaces, clusterPolicies };
   preparedModels.set(model, prepared);
   return prepared;
 }
@@ -116,6 +140,22 @@ export function selectingPolicies(prepared: PreparedModel, endpoint: ClusterEndp
   if (endpoint.namespace === undefined) return 'external';
   const candidates = prepared.policiesByNamespace.get(endpoint.namespace) ?? [];
   return candidates.filter((policy) => rulesOf(policy, direction) !== undefined && policy.podSelector.matches(endpoint.labels));
+}
+
+const NO_TIERS: ClusterTiers = { admin: [], baseline: [] };
+
+/** Cluster policies whose subject holds the endpoint and that have rules for `direction`; none for externals. */
+export function selectingClusterPolicies(prepared: PreparedModel, endpoint: ClusterEndpoint, direction: NetworkPolicyType): ClusterTiers {
+  if (endpoint.namespace === undefined || prepared.clusterPolicies.length === 0) return NO_TIERS;
+  const namespaceLabels = prepared.namespaceLabels.get(endpoint.namespace)!;
+  const selecting = prepared.clusterPolicies.filter(
+    (policy) =>
+      (direction === 'Ingress' ? policy.ingress : policy.egress).length > 0 &&
+      policy.subjectNamespaces.matches(namespaceLabels) &&
+      (policy.subjectPods === undefined || policy.subjectPods.matches(endpoint.labels)),
+  );
+  if (selecting.length === 0) return NO_TIERS;
+  return { admin: selecting.filter((policy) => policy.tier === 'Admin'), baseline: selecting.filter((policy) => policy.tier === 'Baseline') };
 }
 
 export function peerMatchesEndpoint(prepared: PreparedModel, peer: CompiledPeer, index: number): boolean {

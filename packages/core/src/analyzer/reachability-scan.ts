@@ -137,7 +137,7 @@ export class ReachabilityScan {
   private judge(direction: NetworkPolicyType, set: PolicySet, peerMatches: (peer: CompiledPeer) => boolean, destination: number): SideRow {
     const destinationPorts = this.groups[destination]!.ports;
     const sides = this.targets[destination]!.map((target) =>
-      this.intern(judgeSide(direction, set.policies, peerMatches, target.port, target.protocol, destinationPorts, set.denied)),
+      this.intern(judgeSide(direction, set.policies, peerMatches, target.port, target.protocol, destinationPorts, set.denied, set.tiers)),
     );
     return { sides };
   }

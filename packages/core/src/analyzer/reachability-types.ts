@@ -2,11 +2,20 @@
 import type { NetworkPolicyType } from '../model/network-policy.js';
 import type { EndpointId, Protocol } from './cluster-model.js';
 
-/** One rule of one policy: `policy` is `<namespace>/<name>`, `rule` the 0-based index in its list. */
+/**
+ * One rule of one policy: `policy` is `<namespace>/<name>` for a NetworkPolicy, `<kind>/<name>`
+ * for a cluster-scoped one (`ClusterNetworkPolicy/x`); `rule` is the 0-based index in its list.
+ */
 export interface PolicyRuleRef {
   readonly policy: string;
   readonly direction: NetworkPolicyType;
   readonly rule: number;
+  /** Set for ClusterNetworkPolicy (and v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy) rules. */
+  readonly tier?: 'Admin' | 'Baseline';
+  /** The cluster rule's action (v1alpha1 `Allow` reads as `Accept`). */
+  readonly action?: 'Accept' | 'Deny' | 'Pass';
+  /** The cluster rule's `name`, when it has one. */
+  readonly name?: string;
 }
 
 /** What one side of a connection (egress at the source, or ingress at the destination) decided. */
@@ -25,6 +34,8 @@ export type SideExplanation =
       readonly state: 'denied';
       /** The policies that isolate the endpoint in this direction; none of their rules matched. */
       readonly isolatedBy: readonly string[];
+      /** The Admin- or Baseline-tier Deny rule that decided, when one did (`isolatedBy` is then its policy). */
+      readonly deniedBy?: PolicyRuleRef;
     };
 
 /** Why a connection is allowed or denied. Shared between connections with the same reasons. */

@@ -44,7 +44,7 @@ import type { ClusterModel, EndpointId, Protocol } from './cluster-model.js';
 import { compileProtocol } from './compiled-policy.js';
 import { judgeSide, verdictOf } from './reachability-explain.js';
 import { groupEndpoints } from './reachability-grouping.js';
-import { checkPort, endpointIndex, peerMatchesEndpoint, prepare, selectingPolicies } from './reachability-preparation.js';
+import { checkPort, endpointIndex, peerMatchesEndpoint, prepare, selectingClusterPolicies, selectingPolicies } from './reachability-preparation.js';
 import { PairCursor } from './reachability-pair-cursor.js';
 import { startScan } from './reachability-scan.js';
 import type { Connection, ReachabilityQuery, ReachabilityStatistics, ReachabilitySummary, Verdict } from './reachability-types.js';
@@ -77,6 +77,8 @@ export function evaluateConnection(model: ClusterModel, from: EndpointId, to: En
     port,
     protocol,
     destinationPorts,
+    undefined,
+    selectingClusterPolicies(prepared, prepared.endpoints[source]!, 'Egress'),
   );
   const ingress = judgeSide(
     'Ingress',
@@ -85,6 +87,8 @@ export function evaluateConnection(model: ClusterModel, from: EndpointId, to: En
     port,
     protocol,
     destinationPorts,
+    undefined,
+    selectingClusterPolicies(prepared, prepared.endpoints[destination]!, 'Ingress'),
   );
   return verdictOf(source === destination, egress, ingress);
 }

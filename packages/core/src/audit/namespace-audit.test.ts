@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/environments.js';
+import { clusterNetworkPolicies } from '../templates/cluster-network-policies.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
 import { AUDIT_CHECK_LIST, CNI_ENFORCEMENT_NOTE, auditNamespaces, type AuditResult } from './namespace-audit.js';
 
@@ -195,5 +196,48 @@ describe('auditNamespaces scope', () => {
     );
     expect(finding.policies).toContain('shop/deny-egress-except-dns');
     expect(checkOf(auditNamespaces(namespaceIsolation({ targetNamespaces: ['shop'] })), 'shop', 'AUD006').passed).toBe(true);
+  });
+});
+
+describe('auditNamespaces with the cluster tiers', () => {
+  const namespaceObject = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const tiersOnly = [...clusterNetworkPolicies({ targetNamespaces: ['production'] }), namespaceObject('production')];
+
+  it('fails every check but opt-ins for a namespace with no policies at all', () => {
+    expect(verdicts(auditNamespaces([namespaceObject('production')]), 'production')).toEqual([
+      'AUD001 fail',
+      'AUD002 fail',
+      'AUD003 pass',
+      'AUD004 fail',
+      'AUD005 fail',
+      'AUD006 pass',
+    ]);
+  });
+
+  it('counts the Baseline tier as isolation: egress, intra-namespace traffic and DNS pass without a NetworkPolicy', () => {
+    const result = auditNamespaces(tiersOnly);
+    expect(verdicts(result, 'production')).toEqual(['AUD001 fail', 'AUD002 pass', 'AUD003 pass', 'AUD004 pass', 'AUD005 fail', 'AUD006 pass']);
+    expect(checkOf(result, 'production', 'AUD002').message).toContain(
+      'denied by the Baseline tier (ClusterNetworkPolicy/k8s-security-baseline-production egress[2] "layer-5-deny-other-egress")',
+    );
+    expect(checkOf(result, 'production', 'AUD002').policies).toEqual(['ClusterNetworkPolicy/k8s-security-baseline-production']);
+  });
+
+  it('says why the tiers alone leave ingress from outside the cluster open', () => {
+    const result = auditNamespaces(tiersOnly);
+    const message = checkOf(result, 'production', 'AUD001').message;
+    expect(message).toContain('denied by the Baseline tier (ClusterNetworkPolicy/k8s-security-baseline-production ingress[3] "layer-1-deny-other-ingress")');
+    expect(message).toContain('from 203.0.113.53 it is not isolated for ingress');
+    expect(message).toContain('ClusterNetworkPolicy ingress rules can name only namespaces and pods');
+    expect(checkOf(result, 'production', 'AUD005').message).toContain('open to outside the cluster (203.0.113.53)');
+  });
+
+  it('lets the Admin tier override a namespace policy that opens the namespace to another environment', () => {
+    const allowAll = policy('allow-all', 'production', { policyTypes: ['Ingress'], ingress: [{}] });
+    const objects = [...namespaceIsolation({ targetNamespaces: ['production'] }), allowAll, pod('dev', 'app', { app: 'x' })];
+    const open = checkOf(auditNamespaces(objects), 'production', 'AUD005');
+    expect(open.message).toContain('any pod in dev');
+    const guarded = checkOf(auditNamespaces([...objects, ...clusterNetworkPolicies({ targetNamespaces: ['production'] })]), 'production', 'AUD005');
+    expect(guarded.message).not.toContain('dev');
   });
 });

@@ -153,9 +153,17 @@ function describeSide(side: SideExplanation, direction: 'ingress' | 'egress'): s
     case 'allowed':
       return `allowed by ${sorted(side.allowedBy.map((ref) => `${ref.policy} ${direction}[${ref.rule}]`)).join(', ')}`;
     case 'denied':
+      if (side.deniedBy) {
+        const name = side.deniedBy.name === undefined ? '' : ` "${side.deniedBy.name}"`;
+        return `denied by the ${side.deniedBy.tier} tier (${side.deniedBy.policy} ${direction}[${side.deniedBy.rule}]${name})`;
+      }
       return `denied (isolated by ${sorted(side.isolatedBy).join(', ')})`;
   }
 }
+
+/** Why a cluster-tier-only namespace still takes outside traffic, for AUD001's message. */
+const CLUSTER_TIER_INGRESS_LIMIT =
+  ' ClusterNetworkPolicy ingress rules can name only namespaces and pods, so the Admin and Baseline tiers cannot deny sources outside the cluster: a NetworkPolicy with podSelector {} still has to.';
 
 /** Ports named in the ingress rules of a namespace's policies: where selective access usually is. */
 function ingressPortsOf(model: ClusterModel, namespace: string): ClusterEndpoint['ports'] {
@@ -218,6 +226,8 @@ function checkModelFor(probes: ProbeModel, namespace: string): ClusterModel {
     namespaces: probes.model.namespaces,
     endpoints,
     policies: probes.model.policies.filter((policy) => namespaces.has(policy.metadata.namespace)),
+    // Cluster policies select by namespace labels, so all of them stay.
+    ...(probes.model.clusterPolicies ? { clusterPolicies: probes.model.clusterPolicies } : {}),
   };
 }
 
@@ -273,9 +283,10 @@ function withProbes(model: ClusterModel, audited: readonly string[], options: Au
   }
   const namespaces = [...namespaceLabels].map(([name, labels]) => ({ name, labels }));
   const { representatives, alike } = alikeEndpoints(model, new Set(endpoints.slice(model.endpoints.length).map((e) => e.id)), endpoints);
+  const clusterPolicies = model.clusterPolicies ? { clusterPolicies: model.clusterPolicies } : {};
   return {
-    model: { namespaces, endpoints, policies: model.policies },
-    reachModel: { namespaces, endpoints: representatives, policies: model.policies },
+    model: { namespaces, endpoints, policies: model.policies, ...clusterPolicies },
+    reachModel: { namespaces, endpoints: representatives, policies: model.policies, ...clusterPolicies },
     alike,
     endpointsById: new Map(endpoints.map((endpoint) => [endpoint.id, endpoint])),
     dnsPod,
@@ -295,6 +306,17 @@ function podLabelKeysInUse(model: ClusterModel): Set<string> {
     addKeys(policy.spec.podSelector);
     for (const peer of peersOf(policy)) addKeys(peer.podSelector);
   }
+  // Cluster policies: every selector key they hold (namespace selectors too: more keys only merge fewer pods).
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'matchLabels' || key === 'matchExpressions') addKeys({ [key]: child } as LabelSelector);
+        else visit(child);
+      }
+    }
+  };
+  visit(model.clusterPolicies ?? []);
   return keys;
 }
 
@@ -307,7 +329,8 @@ function peersOf(policy: NetworkPolicy): NetworkPolicyPeer[] {
  * alike by every policy, so one stands for all. IPs tell them apart only when some policy has an ipBlock.
  */
 function alikeEndpoints(model: ClusterModel, synthetic: ReadonlySet<string>, endpoints: readonly ClusterEndpoint[]) {
-  const ipsMatter = model.policies.some((policy) => peersOf(policy).some((peer) => peer.ipBlock !== undefined));
+  const ipsMatter =
+    model.policies.some((policy) => peersOf(policy).some((peer) => peer.ipBlock !== undefined)) || JSON.stringify(model.clusterPolicies ?? []).includes('"networks"');
   const keysInUse = podLabelKeysInUse(model);
   const byKey = new Map<string, string>();
   const alike = new Map<string, number>();
@@ -396,7 +419,8 @@ function auditNamespace(probes: ProbeModel, namespace: string): NamespaceAudit {
     ingressDenied
       ? `default deny ingress holds: a new pod is ${describeSide(ingressFromPod, 'ingress')} for traffic from other namespaces and outside the cluster.`
       : `no default deny for ingress: from a pod of another namespace, TCP ${ARBITRARY_PORT} to a new pod is ${describeSide(ingressFromPod, 'ingress')}; ` +
-          `from ${OUTSIDE_IP} it is ${describeSide(ingressFromOutside, 'ingress')}. Fix: add a policy with podSelector {} and policyTypes [Ingress], and no rule that allows every source.`,
+          `from ${OUTSIDE_IP} it is ${describeSide(ingressFromOutside, 'ingress')}. Fix: add a policy with podSelector {} and policyTypes [Ingress], and no rule that allows every source.` +
+          (ingressFromPod.state === 'denied' && ingressFromPod.deniedBy && ingressFromOutside.state === 'not-isolated' ? CLUSTER_TIER_INGRESS_LIMIT : ''),
     [...policiesOf(ingressFromPod), ...policiesOf(ingressFromOutside)],
   );
 

@@ -26,3 +26,10 @@ export {
   type SourcedObject,
 } from './read-objects.js';
 export { WORKLOAD_TEMPLATE_PATHS, isWorkloadKind, podShapeOf, usesHostNetwork, type PodShape, type WorkloadKind } from './workloads.js';
+export {
+  ADMIN_NETWORK_POLICY_API,
+  CLUSTER_POLICY_KINDS,
+  ClusterPolicyFieldError,
+  clusterPolicySpec,
+  isClusterPolicyKind,
+} from './cluster-policies.js';

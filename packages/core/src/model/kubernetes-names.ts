@@ -218,3 +218,29 @@ export function isStrictSubnet(outer: ParsedCidr, inner: ParsedCidr): boolean {
     cidrContains(outer, { family: inner.family, value: inner.network })
   );
 }
+
+/**
+ * `outer` minus every CIDR of `except`, as the fewest CIDRs that cover exactly the rest, in
+ * address order. ClusterNetworkPolicy `networks` have no `except`, so an ipBlock's exceptions
+ * become this list.
+ */
+export function subtractCidrs(outer: ParsedCidr, except: readonly ParsedCidr[]): ParsedCidr[] {
+  const bits = outer.family === 4 ? 32 : 128;
+  const relevant = except.filter((inner) => inner.family === outer.family);
+  const split = (block: ParsedCidr): ParsedCidr[] => {
+    const overlapping = relevant.filter(
+      (inner) =>
+        cidrContains(block, { family: inner.family, value: inner.network }) ||
+        cidrContains(inner, { family: block.family, value: block.network }),
+    );
+    if (overlapping.length === 0) return [block];
+    if (overlapping.some((inner) => inner.prefixLength <= block.prefixLength)) return [];
+    const prefixLength = block.prefixLength + 1;
+    const half = 1n << BigInt(bits - prefixLength);
+    return [
+      ...split({ family: block.family, network: block.network, prefixLength }),
+      ...split({ family: block.family, network: block.network + half, prefixLength }),
+    ];
+  };
+  return split(outer);
+}

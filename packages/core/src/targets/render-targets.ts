@@ -3,15 +3,23 @@
  * and the end-to-end validation against the real CRDs all iterate over it, so a new target is
  * covered everywhere by adding it here.
  */
+import { ENVIRONMENTS, type EnvironmentDefinition } from '../environments/environments.js';
+import { CLUSTER_NETWORK_POLICY_API_VERSION } from '../model/cluster-network-policy.js';
 import type { CiliumOptions } from '../options/fqdn-egress.js';
 import type { NamespaceIsolationOptions } from '../options/namespace-isolation-options.js';
 import { ciliumNetworkPolicies } from '../templates/cilium-network-policy.js';
+import { adminTierScope, clusterNetworkPolicies, type AdminTierScope } from '../templates/cluster-network-policies.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
 
 /** What a target renders from: the namespace-isolation options, and options only some targets read. */
 export interface RenderTargetInput {
   readonly options?: NamespaceIsolationOptions;
   readonly cilium?: CiliumOptions;
+  /**
+   * ClusterNetworkPolicy only: the environment and what its Admin-tier guardrail walls it off
+   * from; by default the built-in environment with the same target namespaces.
+   */
+  readonly adminTier?: AdminTierScope;
 }
 
 /** One render target. */
@@ -45,7 +53,32 @@ export const RENDER_TARGETS: readonly RenderTarget[] = [
     description: 'CiliumNetworkPolicy: the five layers, plus the optional egress allow-list by DNS name.',
     render: ({ options, cilium }) => ciliumNetworkPolicies(options, cilium),
   },
+  {
+    name: 'cluster-network-policy',
+    apiVersion: CLUSTER_NETWORK_POLICY_API_VERSION,
+    kind: 'ClusterNetworkPolicy',
+    crd: { module: 'sigs.k8s.io/network-policy-api', path: 'config/crd/standard/policy.networking.k8s.io_clusternetworkpolicies.yaml' },
+    description: 'ClusterNetworkPolicy v1beta1: an Admin-tier guardrail between environments and a Baseline-tier default per namespace.',
+    render: ({ options, adminTier }) => clusterNetworkPolicies(options, adminTier),
+  },
 ];
+
+/**
+ * Renders one environment for one target, with the Admin tier walled off from the other
+ * `environments` (the built-in ones by default).
+ * @example
+ * ```ts
+ * renderEnvironment('cluster-network-policy', environmentNamed('dev'));
+ * ```
+ */
+export function renderEnvironment(
+  target: string,
+  environment: EnvironmentDefinition,
+  environments: readonly EnvironmentDefinition[] = ENVIRONMENTS,
+): ReturnType<RenderTarget['render']> {
+  const known = environments.some((candidate) => candidate.name === environment.name) ? environments : [...environments, environment];
+  return renderTargetNamed(target).render({ options: environment.values, adminTier: adminTierScope(environment.name, known) });
+}
 
 /**
  * The target called `name`.

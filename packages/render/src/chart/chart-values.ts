@@ -49,12 +49,39 @@ export const chartTestsSchema = z
   })
   .meta({ description: 'In-cluster checks run by `helm test`.' });
 
+/** The optional ClusterNetworkPolicy part (docs/cluster-network-policy.md). */
+export const chartClusterNetworkPolicySchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          'Also render ClusterNetworkPolicies (policy.networking.k8s.io/v1beta1): the Admin-tier guardrail and a Baseline-tier default per target namespace. Needs the network-policy-api v0.3.0 CRDs.',
+      }),
+    environment: z
+      .string()
+      .default('')
+      .meta({
+        description: 'Environment name in the Admin guardrail\'s name (k8s-security-environment-<environment>). Empty: the first target namespace.',
+        maxLength: 40,
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
+      }),
+    otherEnvironmentNamespaces: z
+      .array(z.string().meta({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }))
+      .default([])
+      .meta({ description: 'Namespaces of every other environment: the Admin guardrail denies traffic to and from them on every port. Empty: no Admin guardrail.' }),
+  })
+  .meta({ description: 'Optional ClusterNetworkPolicy tiers (Admin guardrail between environments, Baseline defaults).' });
+
 /** The chart's `values.schema.json`: strict, with a banner in `$comment`. */
 export function chartValuesJsonSchema(): Record<string, unknown> {
   const core = namespaceIsolationOptionsJsonSchema();
   const properties = core.properties as Record<string, unknown>;
   const tests = z.toJSONSchema(chartTestsSchema.prefault({}), { io: 'input' }) as Record<string, unknown>;
   delete tests.$schema;
+  const clusterNetworkPolicy = z.toJSONSchema(chartClusterNetworkPolicySchema.prefault({}), { io: 'input' }) as Record<string, unknown>;
+  delete clusterNetworkPolicy.$schema;
   return requireMergedDefaults({
     $schema: core.$schema,
     $comment: JSON_BANNER,
@@ -72,6 +99,7 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
         minItems: 0,
         default: [],
       },
+      clusterNetworkPolicy,
       tests,
       global: { type: 'object', description: "Helm's values shared with parent charts; not used by this chart." },
     },
@@ -106,5 +134,12 @@ function requireMergedDefaults(node: Record<string, unknown>): Record<string, un
  * targetNamespaces is empty: the chart then isolates the release namespace.
  */
 export function chartDefaultValues(): Record<string, unknown> {
-  return { nameOverride: '', fullnameOverride: '', ...resolveNamespaceIsolationOptions({}), targetNamespaces: [], tests: chartTestsSchema.parse({}) };
+  return {
+    nameOverride: '',
+    fullnameOverride: '',
+    ...resolveNamespaceIsolationOptions({}),
+    targetNamespaces: [],
+    clusterNetworkPolicy: chartClusterNetworkPolicySchema.parse({}),
+    tests: chartTestsSchema.parse({}),
+  };
 }

@@ -1,5 +1,8 @@
 /** Renders `charts/k8s-security`, every file but the hand-written `tests/`. Pure: returns path -> content. */
 import {
+  ADMIN_TIER_PRIORITY,
+  BASELINE_TIER_PRIORITY,
+  clusterNetworkPolicies,
   ENVIRONMENTS,
   GUARDRAIL_RULES,
   NAMESPACE_ISOLATION,
@@ -58,6 +61,27 @@ function helmVerificationSteps() {
   }));
 }
 
+/**
+ * Annotations and priorities of the ClusterNetworkPolicies, taken from objects the core builds
+ * (with placeholders turned into Helm expressions), so the routes cannot drift.
+ */
+function clusterNetworkPolicyHeader() {
+  const [admin, baseline] = clusterNetworkPolicies(
+    { targetNamespaces: ['placeholder-namespace'] },
+    { environment: 'placeholder-environment', otherEnvironmentNamespaces: ['placeholder-other'] },
+  );
+  const annotations = (policy: typeof admin) =>
+    indent(toYaml(policy!.metadata.annotations ?? {}), 4)
+      .replaceAll('placeholder-environment', '{{ $env }}')
+      .replaceAll('placeholder-namespace', '{{ $namespace }}');
+  return {
+    adminAnnotations: annotations(admin),
+    baselineAnnotations: annotations(baseline),
+    adminPriority: ADMIN_TIER_PRIORITY,
+    baselinePriority: BASELINE_TIER_PRIORITY,
+  };
+}
+
 export function renderChart(render: RenderTemplate, environments: readonly EnvironmentDefinition[] = ENVIRONMENTS, changelog?: string): Map<string, string> {
   const files = new Map<string, string>();
   const add = (path: string, content: string) => files.set(`${CHART_DIR}/${path}`, content);
@@ -70,7 +94,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
   add('Chart.yaml', render('chart/Chart.yaml.hbs', { banner: banner('yaml'), summary: NAMESPACE_ISOLATION.summary, version: CHART_VERSION, changes, testImage }));
   add('.helmignore', render('chart/helmignore.hbs', { banner: banner('yaml') }));
   add('values.yaml', renderDefaultValues(chartDefaultValues(), parameters));
-  for (const environment of environments) add(`values-${environment.name}.yaml`, renderEnvironmentValues(environment));
+  for (const environment of environments) add(`values-${environment.name}.yaml`, renderEnvironmentValues(environment, environments));
   add('values.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
 
   add(
@@ -94,6 +118,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
     );
   }
   add('templates/_cidr.tpl', render('chart/templates/_cidr.tpl.hbs', { banner: banner('helm') }));
+  add('templates/clusternetworkpolicies.yaml', render('chart/templates/clusternetworkpolicies.yaml.hbs', { banner: banner('helm'), ...clusterNetworkPolicyHeader() }));
   add('templates/_guardrails.tpl', renderGuardrails(render));
   add('templates/guardrails.yaml', render('chart/templates/guardrails.yaml.hbs', { banner: banner('helm') }));
   for (const test of ['dns', 'cross-namespace', 'isolation-present']) {
@@ -111,6 +136,8 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       },
       steps: helmVerificationSteps(),
       layers: NAMESPACE_ISOLATION_LAYERS,
+      adminPriority: ADMIN_TIER_PRIORITY,
+      baselinePriority: BASELINE_TIER_PRIORITY,
     }),
   );
   add(

@@ -2,7 +2,7 @@
  * values.yaml (every key, documented with bitnami-style `## @param` comments) and the per
  * environment values files (deltas only).
  */
-import { resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
+import { adminTierScope, resolveNamespaceIsolationOptions, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { Document, isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { banner, yamlCommentLines } from '../banner.js';
 import { chartValuesJsonSchema } from './chart-values.js';
@@ -89,8 +89,11 @@ function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** values-<env>.yaml: the environment's deltas over values.yaml, with why they differ. */
-export function renderEnvironmentValues(environment: EnvironmentDefinition): string {
+/**
+ * values-<env>.yaml: the environment's deltas over values.yaml, with why they differ.
+ * `environments` are all of them: the ClusterNetworkPolicy block names the others' namespaces.
+ */
+export function renderEnvironmentValues(environment: EnvironmentDefinition, environments: readonly EnvironmentDefinition[] = [environment]): string {
   const lines = [
     banner('yaml'),
     ...yamlCommentLines(`Environment "${environment.name}": ${environment.description}`),
@@ -102,7 +105,12 @@ export function renderEnvironmentValues(environment: EnvironmentDefinition): str
   // targetNamespaces is always written: the chart's default is the release namespace, not the core's.
   const targets = { targetNamespaces: resolveNamespaceIsolationOptions(environment.values).targetNamespaces };
   const values = helmValuesForEnvironment({ ...targets, ...environment.values }, resolveNamespaceIsolationOptions({}), valuesReplacedWhole());
-  const document = new Document(values, { aliasDuplicateObjects: false });
+  // Off by default; set so that `--set clusterNetworkPolicy.enabled=true` walls this environment off from the others.
+  const known = environments.some((e) => e.name === environment.name) ? environments : [...environments, environment];
+  const { otherEnvironmentNamespaces } = adminTierScope(environment.name, known);
+  // Only with other environments: without them there is no Admin guardrail to name.
+  const clusterNetworkPolicy = otherEnvironmentNamespaces.length > 0 ? { clusterNetworkPolicy: { environment: environment.name, otherEnvironmentNamespaces } } : {};
+  const document = new Document({ ...(values as Record<string, unknown>), ...clusterNetworkPolicy }, { aliasDuplicateObjects: false });
   return `${lines.join('\n')}${document.toString(YAML_OPTIONS)}`;
 }
 

@@ -6,6 +6,8 @@
  * Pure: returns path -> content.
  */
 import {
+  adminTierScope,
+  clusterNetworkPolicies,
   NAMESPACE_ISOLATION_LAYERS,
   namespaceIsolation,
   resolveNamespaceIsolationOptions,
@@ -130,6 +132,34 @@ function namespaceKustomization(environment: EnvironmentDefinition, namespace: s
     ...(components.length > 0 ? { components: components.map((component) => `${depth}components/${component.name}`) } : {}),
     ...(patches.length > 0 ? { patches } : {}),
   });
+}
+
+/** The folder of an environment's ClusterNetworkPolicy component. */
+export function clusterNetworkPolicyComponentDir(environmentName: string): string {
+  return `${KUSTOMIZE_DIR}/components/cluster-network-policy-${environmentName}`;
+}
+
+/**
+ * One component per environment with its ClusterNetworkPolicies (Admin guardrail against the
+ * other environments, Baseline default per namespace). They are cluster-scoped and name the
+ * environment, so the component carries them as resources rather than patches of the base.
+ */
+export function renderKustomizeClusterNetworkPolicies(environment: EnvironmentDefinition, environments: readonly EnvironmentDefinition[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const dir = clusterNetworkPolicyComponentDir(environment.name);
+  const policies = clusterNetworkPolicies(environment.values, adminTierScope(environment.name, environments));
+  for (const policy of policies) files.set(`${dir}/clusternetworkpolicy-${policy.metadata.name}.yaml`, yamlFile([], policy));
+  files.set(
+    `${dir}/kustomization.yaml`,
+    yamlFile(
+      [
+        `ClusterNetworkPolicies (policy.networking.k8s.io/v1beta1) of environment "${environment.name}": the Admin-tier guardrail against the other environments and a Baseline-tier default per namespace.`,
+        `Optional: add it to the overlay (components: [../../components/cluster-network-policy-${environment.name}]) on a cluster with the network-policy-api v0.3.0 CRDs.`,
+      ],
+      { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component', resources: policies.map((policy) => `clusternetworkpolicy-${policy.metadata.name}.yaml`) },
+    ),
+  );
+  return files;
 }
 
 export function renderKustomizeOverlay(environment: EnvironmentDefinition): Map<string, string> {
