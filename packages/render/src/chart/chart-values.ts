@@ -6,6 +6,7 @@
 import { namespaceIsolationOptionsJsonSchema, resolveNamespaceIsolationOptions } from '@k8s-security-pro/core';
 import { z } from 'zod';
 import { JSON_BANNER } from '../banner.js';
+import { chartCiliumDefaults, chartCiliumJsonSchema } from './cilium-values.js';
 
 /** `helm test` hooks: pods that check isolation from inside the cluster. */
 export const chartTestsSchema = z
@@ -73,6 +74,7 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
         default: [],
       },
       tests,
+      cilium: chartCiliumJsonSchema(),
       global: { type: 'object', description: "Helm's values shared with parent charts; not used by this chart." },
     },
   });
@@ -106,5 +108,5 @@ function requireMergedDefaults(node: Record<string, unknown>): Record<string, un
  * targetNamespaces is empty: the chart then isolates the release namespace.
  */
 export function chartDefaultValues(): Record<string, unknown> {
-  return { nameOverride: '', fullnameOverride: '', ...resolveNamespaceIsolationOptions({}), targetNamespaces: [], tests: chartTestsSchema.parse({}) };
+  return { nameOverride: '', fullnameOverride: '', ...resolveNamespaceIsolationOptions({}), targetNamespaces: [], tests: chartTestsSchema.parse({}), cilium: chartCiliumDefaults() };
 }

@@ -15,6 +15,7 @@ import {
 import { banner } from '../banner.js';
 import type { RenderTemplate } from '../handlebars-env.js';
 import { changesForVersion } from './changelog.js';
+import { addCiliumTemplates } from './render-chart-cilium.js';
 import { chartDefaultValues, chartTestsSchema, chartValuesJsonSchema } from './chart-values.js';
 import { guardrailData } from './guardrail-data.js';
 import { chartParameters, formatDefault } from './parameters.js';
@@ -84,6 +85,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       }),
     );
   }
+  addCiliumTemplates(render, add, defaults);
   add('templates/_guardrails.tpl', render('chart/templates/_guardrails.tpl.hbs', { banner: banner('helm'), data: toYaml(guardrailData()).trimEnd() }));
   add('templates/guardrails.yaml', render('chart/templates/guardrails.yaml.hbs', { banner: banner('helm') }));
   for (const test of ['dns', 'cross-namespace', 'isolation-present']) {
