@@ -2,11 +2,11 @@
  * The chart's and the Kustomize tree's optional Cilium part render exactly what the core's
  * ciliumNetworkPolicies() renders, for every environment, and the chart's FQDN allow-list too.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ENVIRONMENTS, ciliumNetworkPolicies, resolveNamespaceIsolationOptions, toYaml } from '@k8s-security-pro/core';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_VERSION } from './chart/render-chart.js';
 import { ciliumOptionsFromChartValues } from './chart/cilium-values.js';
@@ -29,21 +29,20 @@ const helmCilium = (envName: string, namespace: string, extra: readonly string[]
 const scratch = mkdtempSync(join(tmpdir(), 'k8s-security-cilium-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** `kustomize build` of the environment's overlay plus the Cilium component (Kustomize takes only relative paths). */
+/**
+ * `kustomize build` of the environment's overlay with the one line a user adds,
+ * `components: [../../components/cilium/<env>]`: the overlay is copied into the scratch folder
+ * with its paths rebased (Kustomize takes relative paths only).
+ */
 function kustomizeWithCilium(envName: string): string {
   const environment = ENVIRONMENTS.find((e) => e.name === envName)!;
+  const overlayDir = join(REPO_ROOT, 'kustomize/overlays', envName);
   const dir = join(scratch, envName);
-  const namespace = resolveNamespaceIsolationOptions(environment.values).targetNamespaces[0]!;
-  rmSync(dir, { recursive: true, force: true });
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    namespace,
-    resources: [relative(dir, join(REPO_ROOT, `kustomize/overlays/${envName}`))],
-    components: [relative(dir, join(REPO_ROOT, ciliumComponentDir(environment)))],
-  };
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'kustomization.yaml'), toYaml(kustomization));
+  const overlay = parse(readFileSync(join(overlayDir, 'kustomization.yaml'), 'utf8')) as { resources: string[]; components?: string[] };
+  const rebase = (path: string) => relative(dir, join(overlayDir, path));
+  const components = [...(overlay.components ?? []), relative(overlayDir, join(REPO_ROOT, ciliumComponentDir(environment)))].map(rebase);
+  writeFileSync(join(dir, 'kustomization.yaml'), toYaml({ ...overlay, resources: overlay.resources.map(rebase), components }));
   return runTool('kustomize', ['build', dir]);
 }
 
