@@ -130,7 +130,7 @@ ingress:
       {{- include "k8s-security.cilium.toPorts" . | trim | nindent 6 }}
     {{- end }}
   {{- with $controller.nodeCidrs }}
-  {{- $cidrs := list }}{{ range . }}{{ $cidrs = append $cidrs (dict "cidr" .) }}{{ end }}
+  {{- $cidrs := list }}{{ range . }}{{ $cidrs = append $cidrs (dict "cidr" (include "k8s-security.cidrOf" .)) }}{{ end }}
   {{- include "k8s-security.cilium.cidrRule" (dict "field" "fromCIDRSet" "cidrs" $cidrs "ports" $controller.ports) | trim | nindent 2 }}
   {{- end }}
 {{- end }}
@@ -177,7 +177,7 @@ egress:
   {{- include "k8s-security.cilium.cidrRule" (dict "field" "toCIDRSet" "cidrs" (list (dict "cidr" (printf "%s/32" $egress.nodeLocalDns.ip))) "ports" $dnsPorts) | trim | nindent 2 }}
   {{- end }}
   {{- if $egress.apiServer.enabled }}
-  {{- $cidrs := list }}{{ range $egress.apiServer.cidrs }}{{ $cidrs = append $cidrs (dict "cidr" .) }}{{ end }}
+  {{- $cidrs := list }}{{ range $egress.apiServer.cidrs }}{{ $cidrs = append $cidrs (dict "cidr" (include "k8s-security.cidrOf" .)) }}{{ end }}
   {{- include "k8s-security.cilium.cidrRule" (dict "field" "toCIDRSet" "cidrs" $cidrs "ports" $egress.apiServer.ports) | trim | nindent 2 }}
   {{- end }}
   {{- range $entry := $egress.allowedEgress }}

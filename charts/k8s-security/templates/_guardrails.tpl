@@ -7,6 +7,7 @@ messages:
   broadCidr: "\"%[1]s\" is broader than %[2]s, so it opens far more than one network (at /0, every address including every pod). Fix: list the narrower networks you need, or add opensBroadNetwork: true to this entry if that is intended"
   clusterCidr: "\"%[1]s\" overlaps the cluster range %[2]s from clusterCidrs, and ipBlocks match pod and service IPs, so it opens every pod there. Fix: list \"%[2]s\" in except, narrow the CIDR, or add opensClusterNetwork: true to this entry if that is intended"
   everyPort: "this port entry has no port, so it opens every port of the protocol. Fix: set port, or add opensEveryPort: true to this entry if that is intended"
+  controllerEveryPort: "the list is empty, so the ingress controller reaches every port of every target pod. Fix: list the ports your backends serve (default: 80, 443, 8080, 8443), or set allowIngressController.opensEveryPort: true if that is intended"
   widePortRange: "the range %[1]s-%[2]s is wider than %[3]s ports. Fix: narrow it, or add opensWidePortRange: true to this entry if that is intended"
   quotedPort: "port \"%[1]s\" is a quoted number, which Kubernetes reads as a port name. Fix: write it as a number (with --set, not --set-string)"
   selectorNotNarrow: "the pod selector has only negative requirements (NotIn, DoesNotExist), so it matches almost every pod of the namespace. Fix: add matchLabels, or a matchExpressions entry with operator In or Exists"
@@ -40,70 +41,29 @@ linkLocalPrefix: 169.254.
 broadestIpv4Prefix: 16
 broadestIpv6Prefix: 48
 widestPortRange: 1024
-ipv4BlockSizes:
-  - 4294967296
-  - 2147483648
-  - 1073741824
-  - 536870912
-  - 268435456
-  - 134217728
-  - 67108864
-  - 33554432
-  - 16777216
-  - 8388608
-  - 4194304
-  - 2097152
-  - 1048576
-  - 524288
-  - 262144
-  - 131072
-  - 65536
-  - 32768
-  - 16384
-  - 8192
-  - 4096
-  - 2048
-  - 1024
-  - 512
-  - 256
-  - 128
-  - 64
-  - 32
-  - 16
-  - 8
-  - 4
-  - 2
-  - 1
 ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))$
 {{- end }}
 
-{{/* "value prefix" of an IPv4 CIDR, as integers; empty for anything else. */}}
-{{- define "k8s-security.ipv4Cidr" -}}
-{{- if regexMatch "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$" . }}
-{{- $parts := splitList "/" . }}
-{{- $o := splitList "." (index $parts 0) }}
-{{- add (mul (atoi (index $o 0)) 16777216) (mul (atoi (index $o 1)) 65536) (mul (atoi (index $o 2)) 256) (atoi (index $o 3)) }} {{ index $parts 1 }}
+{{/* Problems of one CIDR's syntax: malformed, or host bits set. One "path: message" per line. */}}
+{{- define "k8s-security.guardrails.cidrSyntax" -}}
+{{- $g := .g }}
+{{- $parsed := include "k8s-security.cidrBits" (dict "cidr" .cidr "pattern" $g.ipv6Pattern) | splitList " " }}
+{{- if ne (len $parsed) 2 }}
+{{ .path }}: {{ printf $g.messages.cidrInvalid .cidr }}
+{{- else }}
+{{- $bits := index $parsed 0 }}
+{{- $prefix := atoi (index $parsed 1) }}
+{{- $network := include "k8s-security.networkBits" (dict "bits" $bits "prefix" $prefix) }}
+{{- if ne $network $bits }}
+{{ .path }}: {{ printf $g.messages.cidrHostBits .cidr (printf "%s/%d" (include "k8s-security.formatBits" $network) $prefix) (index (splitList "/" .cidr) 0) (toString (len $bits)) }}
+{{- end }}
 {{- end }}
 {{- end }}
 
-{{/* Problems of one CIDR's syntax: a malformed IPv6 address, or IPv4 host bits. One "path: message" per line. */}}
-{{- define "k8s-security.guardrails.cidrSyntax" -}}
-{{- $g := .g }}
-{{- $parts := splitList "/" .cidr }}
-{{- if and (contains ":" .cidr) (not (contains "." .cidr)) (not (regexMatch $g.ipv6Pattern (index $parts 0))) }}
-{{ .path }}: {{ printf $g.messages.cidrInvalid .cidr }}
-{{- end }}
-{{- $v4 := include "k8s-security.ipv4Cidr" .cidr | splitList " " }}
-{{- if eq (len $v4) 2 }}
-{{- $value := atoi (index $v4 0) }}
-{{- $prefix := atoi (index $v4 1) }}
-{{- $size := int64 (index $g.ipv4BlockSizes $prefix) }}
-{{- if ne (mod $value $size) 0 }}
-{{- $network := sub $value (mod $value $size) }}
-{{- $canonical := printf "%d.%d.%d.%d/%d" (div $network 16777216) (mod (div $network 65536) 256) (mod (div $network 256) 256) (mod $network 256) $prefix }}
-{{ .path }}: {{ printf $g.messages.cidrHostBits .cidr $canonical (index $parts 0) "32" }}
-{{- end }}
-{{- end }}
+{{/* A CIDR as a dict of bits and prefix (k8s-security.cidrBits); an empty dict when malformed. */}}
+{{- define "k8s-security.parsedCidr" -}}
+{{- $parsed := include "k8s-security.cidrBits" . | splitList " " }}
+{{- if eq (len $parsed) 2 }}{{ dict "bits" (index $parsed 0) "prefix" (atoi (index $parsed 1)) | toJson }}{{ else }}{}{{ end }}
 {{- end }}
 
 {{/* Problems of one CIDR entry: syntax, too broad, a cluster range it opens, an except outside it. */}}
@@ -114,43 +74,34 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{- $path := .path }}
 {{- $optIns := .optIns }}
 {{- include "k8s-security.guardrails.cidrSyntax" (dict "cidr" $text "path" $path "g" $g) }}
-{{- $parts := splitList "/" $text }}
-{{- $bound := ternary $g.broadestIpv6Prefix $g.broadestIpv4Prefix (contains ":" $text) }}
-{{- if and (eq (len $parts) 2) (lt (atoi (index $parts 1)) (int $bound)) (not $optIns.opensBroadNetwork) }}
-{{ $path }}: {{ printf $m.broadCidr $text (printf "/%d" (int $bound)) }}
+{{- $cidr := include "k8s-security.parsedCidr" (dict "cidr" $text "pattern" $g.ipv6Pattern) | fromJson }}
+{{- if $cidr.bits }}
+{{- $bound := ternary $g.broadestIpv4Prefix $g.broadestIpv6Prefix (eq (len $cidr.bits) 32) | int }}
+{{- if and (lt (int $cidr.prefix) $bound) (not $optIns.opensBroadNetwork) }}
+{{ $path }}: {{ printf $m.broadCidr $text (printf "/%d" $bound) }}
 {{- end }}
-{{- $v4 := include "k8s-security.ipv4Cidr" $text | splitList " " }}
-{{- if eq (len $v4) 2 }}
-{{- $value := atoi (index $v4 0) }}
-{{- $prefix := atoi (index $v4 1) }}
 {{- $excepts := list }}
 {{- range $j, $e := .except }}
-{{- $ev := include "k8s-security.ipv4Cidr" $e | splitList " " }}
-{{- if eq (len $ev) 2 }}
-{{- $excepts = append $excepts (dict "value" (atoi (index $ev 0)) "prefix" (atoi (index $ev 1))) }}
-{{- $esize := int64 (index $g.ipv4BlockSizes $prefix) }}
-{{- if or (le (atoi (index $ev 1)) $prefix) (ne (div (atoi (index $ev 0)) $esize) (div $value $esize)) }}
+{{- $except := include "k8s-security.parsedCidr" (dict "cidr" $e "pattern" $g.ipv6Pattern) | fromJson }}
+{{- if $except.bits }}
+{{- $excepts = append $excepts $except }}
+{{- /* except must lie strictly inside cidr: same family, longer prefix, same first bits. */}}
+{{- if or (le (int $except.prefix) (int $cidr.prefix)) (not (include "k8s-security.cidrsOverlap" (dict "a" $cidr "b" $except))) }}
 {{ $.exceptPath }}[{{ $j }}]: {{ printf $m.exceptOutside $e $text }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if not $optIns.opensClusterNetwork }}
-{{- range $cluster := $.clusterCidrs }}
-{{- $cv := include "k8s-security.ipv4Cidr" $cluster | splitList " " }}
-{{- if eq (len $cv) 2 }}
-{{- $cvalue := atoi (index $cv 0) }}
-{{- $cprefix := atoi (index $cv 1) }}
-{{- $shorter := min $prefix $cprefix }}
-{{- $ssize := int64 (index $g.ipv4BlockSizes $shorter) }}
-{{- if eq (div $value $ssize) (div $cvalue $ssize) }}
+{{- range $clusterText := $.clusterCidrs }}
+{{- $cluster := include "k8s-security.parsedCidr" (dict "cidr" $clusterText "pattern" $g.ipv6Pattern) | fromJson }}
+{{- if and $cluster.bits (include "k8s-security.cidrsOverlap" (dict "a" $cidr "b" $cluster)) }}
+{{- /* except removes the cluster range only if one entry covers all of it. */}}
 {{- $removed := false }}
 {{- range $e := $excepts }}
-{{- $esize := int64 (index $g.ipv4BlockSizes $e.prefix) }}
-{{- if and (le $e.prefix $cprefix) (eq (div $e.value $esize) (div $cvalue $esize)) }}{{ $removed = true }}{{ end }}
+{{- if and (le (int $e.prefix) (int $cluster.prefix)) (include "k8s-security.cidrsOverlap" (dict "a" $e "b" $cluster)) }}{{ $removed = true }}{{ end }}
 {{- end }}
 {{- if not $removed }}
-{{ $path }}: {{ printf $m.clusterCidr $text $cluster }}
-{{- end }}
+{{ $path }}: {{ printf $m.clusterCidr $text $clusterText }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -282,6 +233,9 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{- $entryMap := ternary $entry (dict "cidr" $entry) (kindIs "map" $entry) }}
 {{- $out = print $out (include "k8s-security.guardrails.cidr" (dict "cidr" $entryMap.cidr "optIns" $entryMap "except" list "clusterCidrs" $clusterCidrs "path" (printf "allowIngressController.nodeCidrs[%d]" $i) "g" $g)) }}
 {{- end }}
+{{- if and (not $controller.ports) (not $controller.opensEveryPort) }}
+{{- $out = printf "%s\nallowIngressController.ports: %s" $out $m.controllerEveryPort }}
+{{- end }}
 {{- $out = print $out (include "k8s-security.guardrails.ports" (dict "ports" $controller.ports "path" "allowIngressController.ports" "g" $g)) }}
 {{- end }}
 {{- if $monitoring.enabled }}
@@ -317,6 +271,10 @@ ipv6Pattern: ^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|
 {{- end }}
 {{- $problems := compact (splitList "\n" $out) }}
 {{- if $problems }}
-{{- fail (printf "invalid values (%d %s):\n  - %s" (len $problems) (ternary "problem" "problems" (eq (len $problems) 1)) (join "\n  - " $problems)) }}
+{{- /* The header names where these rules live, as file:line:column. helm-unittest reads the first
+"name:line:column" of an error as the failing template; without this one, a value such as
+"fd00:1:2::/48" in the lines below would be taken for a template name. */}}
+{{- $rules := "templates/_guardrails.tpl:206:1" }}
+{{- fail (printf "invalid values (%d %s; the rules are at %s):\n  - %s" (len $problems) (ternary "problem" "problems" (eq (len $problems) 1)) $rules (join "\n  - " $problems)) }}
 {{- end }}
 {{- end }}

@@ -98,6 +98,11 @@ matchExpressions:
 {{- end }}
 {{- end }}
 
+{{/* The CIDR of a list entry, which is either the CIDR or {cidr, opens...} (the core's cidrOf). */}}
+{{- define "k8s-security.cidrOf" -}}
+{{- if kindIs "map" . }}{{ .cidr }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+
 {{/* Name of a helm test pod: release-prefixed, within the 63-character limit. */}}
 {{- define "k8s-security.testPodName" -}}
 {{- printf "%s-%s" .release .test | trunc 63 | trimSuffix "-" }}

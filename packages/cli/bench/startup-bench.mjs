@@ -86,10 +86,10 @@ function time(command, args, status = 0) {
 const median = (sorted) => sorted[Math.floor(sorted.length / 2)];
 const format = (s) => `${s.toFixed(3)} s`;
 
-/** Endpoints of a folder as analyze reads them: the distinct sources and destinations of its JSON report. */
+/** Endpoints of a folder as analyze reads them: the distinct sources and destinations of its JSON pairs (--all: denied ones too). */
 function endpointCount(dir) {
-  const report = JSON.parse(execFileSync(process.execPath, [cli, 'analyze', dir, '--skip-invalid', '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  return new Set(report.connections.flatMap((c) => [c.from, c.to])).size;
+  const report = JSON.parse(execFileSync(process.execPath, [cli, 'analyze', dir, '--skip-invalid', '--all', '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  return new Set(report.pairs.flatMap((pair) => [pair.from, pair.to])).size;
 }
 
 const version = netpolicyVersion();

@@ -115,8 +115,10 @@ async function dispatch(name: string | undefined, rest: readonly string[], io: C
   const interactive = isInteractive(io.stderr, env);
   const progress = new ProgressLine(io.stderr, { prefix: `k8s-security ${name}`, refreshMs: interactive ? 250 : 0 });
   // Output of the command first erases the progress line, so the two never share a line.
+  // It keeps the stream's 'drain' event: streamed outputs wait on it, or a slow reader fills memory.
   const clearing = (stream: OutputStream): OutputStream => ({
     write: (text: string) => (progress.clear(), stream.write(text)),
+    ...(stream.once ? { once: (event: 'drain', listener: () => void) => stream.once!(event, listener) } : {}),
     isTTY: stream.isTTY,
     columns: stream.columns,
   });

@@ -37,21 +37,14 @@ export {
   BROADEST_IPV4_PREFIX,
   BROADEST_IPV6_PREFIX,
   DNS_SYSTEM_NAMESPACE,
-  ENVIRONMENT_NAMESPACES,
-  GLOBAL_OPT_INS,
   GUARDRAIL_MESSAGES,
-  GUARDRAIL_RULES,
+  INGRESS_CONTROLLER_DEFAULT_PORTS,
   LINK_LOCAL_PREFIX,
   WIDEST_PORT_RANGE,
-  OPT_IN_DESCRIPTIONS,
-  cidrOf,
-  describeOptIn,
-  guardrailIssues,
-  optInsInUse,
-  selectorNarrows,
-  type GuardrailIssue,
-  type GuardrailRule,
-} from './options/guardrails.js';
+} from './options/guardrail-messages.js';
+export { GUARDRAIL_RULES, type GuardrailRule } from './options/guardrail-rules.js';
+export { ENVIRONMENT_NAMESPACES, cidrOf, guardrailIssues, selectorNarrows, type GuardrailIssue } from './options/guardrails.js';
+export { GLOBAL_OPT_INS, OPT_IN_DESCRIPTIONS, describeOptIn, optInsInUse } from './options/opt-ins.js';
 export {
   NamespaceIsolationOptionsError,
   SYSTEM_NAMESPACES,

@@ -7,7 +7,7 @@ import { parseIp } from '@k8s-security-pro/core/analyzer';
 import { UsageError } from '../io.js';
 import { MANIFEST_INPUT_FLAGS } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_FLAGS } from '../live/live-flags.js';
-import { ANALYZE_OUTPUT_FORMATS, type AnalyzeOutputFormat } from '../output/analyze-formats.js';
+import { ANALYZE_OUTPUT_FORMATS, isGraphFormat, type AnalyzeOutputFormat } from '../output/analyze-formats.js';
 
 export type AnalyzeProtocol = 'TCP' | 'UDP' | 'SCTP';
 export const ANALYZE_PROTOCOLS: readonly AnalyzeProtocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -69,9 +69,13 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
   if (values.all && !values.summary && (values.port !== undefined || values.protocol !== undefined)) {
     throw new UsageError('--all adds denied pairs to the default output, but --port/--protocol already print one row per connection, denied ones included: drop --all');
   }
+  const output = parseOutputFormat(values.output);
+  if (values.all && isGraphFormat(output)) {
+    throw new UsageError(`--all adds the pairs where every port is denied, which the ${output} picture does not draw: drop --all (the picture shows allowed connections), or use --all with -o ndjson`);
+  }
   return {
     paths: positionals,
-    output: parseOutputFormat(values.output),
+    output,
     from: values.from === undefined ? undefined : parseEndpointRef('--from', values.from),
     to: values.to === undefined ? undefined : parseEndpointRef('--to', values.to),
     port: values.port === undefined ? undefined : parsePortNumber('--port', values.port),

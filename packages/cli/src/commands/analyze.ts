@@ -11,6 +11,7 @@ import {
   type ClusterContainerPort,
   type ClusterModel,
   type ClusterModelLoad,
+  type NamespaceReachability,
   type Explanation,
   type ReachabilityQuery,
   type SourcedObject,
@@ -19,7 +20,8 @@ import { UsageError, type CommandIo } from '../io.js';
 import { MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
 import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
 import { readLiveCluster } from '../live/read-cluster.js';
-import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type ReportFrame } from '../output/analyze-formats.js';
+import { CONNECTION_LAYOUT, ReportWriter, isGraphFormat, pairLayout, type GraphOutputFormat, type OutputRow, type ReportFrame } from '../output/analyze-formats.js';
+import { GraphCollector } from '../output/analyze-graph-data.js';
 import { isExternalEndpoint, writeNamespaceSummary } from '../output/analyze-namespace-summary.js';
 import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
@@ -33,7 +35,10 @@ with an allowed connection, listing the container ports of the destination that 
 and those that are denied.
 
 Options:
-  -o, --output FORMAT     table (default), json, ndjson, csv, md or dot; rows are streamed
+  -o, --output FORMAT     table (default), json, ndjson, csv, md or dot, rows streamed;
+                          or a picture laid out by ELK: svg, or html (one self-contained
+                          page with the graph, the pairs, filters and explanations); past
+                          150 endpoints the picture has one node per namespace
       --all               also list the pairs where every port is denied
       --summary           the namespace x namespace matrix instead of endpoint pairs
       --from NS/NAME      only connections from this endpoint
@@ -64,15 +69,20 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   // Every check that can fail runs before the first byte is printed: indexing the model
   // (cached for the scan) and, for md and dot, the namespace totals.
   withManifestErrors(documents.objects, () => reachabilityStatistics(modelWithExternals));
-  const needsNamespaces = options.summary || options.output === 'md' || options.output === 'dot';
+  const graph = isGraphFormat(options.output);
+  const needsNamespaces = options.summary || graph || options.output === 'md' || options.output === 'dot';
   const namespaces = needsNamespaces ? withManifestErrors(documents.objects, () => summarizeByNamespace(modelWithExternals, query)) : undefined;
   // Notes come after every check that can fail, so a failure stays one line on stderr.
   for (const note of [...documents.notes, ...notes]) io.stderr.write(`k8s-security: note: ${note}\n`);
+  const perConnection = options.port !== undefined || options.protocol !== undefined;
+  if (isGraphFormat(options.output)) {
+    await writeGraph(options.output, modelWithExternals, query, namespaces!, options, perConnection, io);
+    return 0;
+  }
   if (options.summary) {
     writeNamespaceSummary(options.output, namespaces!, options.all, io.stdout);
     return 0;
   }
-  const perConnection = options.port !== undefined || options.protocol !== undefined;
   const frame: ReportFrame = {
     format: options.output,
     layout: perConnection ? CONNECTION_LAYOUT : pairLayout(options.all),
@@ -84,38 +94,71 @@ export async function analyze(args: readonly string[], io: CommandIo): Promise<n
   const writer = new ReportWriter(frame, io.stdout);
   let rows = 0;
   const explain = explainer(options.explain);
-  if (perConnection) {
-    for (const connection of iterateReachability(modelWithExternals, query)) {
-      // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
-      if (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to)) continue;
-      const port = `${connection.port}/${connection.protocol}`;
-      writer.row({
-        from: connection.from,
-        to: connection.to,
-        allowed: connection.allowed ? [port] : [],
-        denied: connection.allowed ? [] : [port],
-        explanations: explain && connection.explanation ? [explain(connection.explanation)] : undefined,
-      });
-      if (++rows % DRAIN_CHECK_ROWS === 0) {
-        io.progress?.(`judging: ${rows} rows printed`);
-        await writer.drained();
-      }
-    }
-  } else {
-    const portSets = new PortSetCache();
-    for (const pair of iterateEndpointPairs(modelWithExternals, { ...query, includeDenied: options.all })) {
-      if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
-      const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
-      const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
-      writer.row(explanations ? { from: pair.from, to: pair.to, allowed, denied, explanations } : { from: pair.from, to: pair.to, allowed, denied });
-      if (++rows % DRAIN_CHECK_ROWS === 0) {
-        io.progress?.(`judging: ${rows} rows printed`);
-        await writer.drained();
-      }
+  const judged = perConnection ? connectionRows(modelWithExternals, query, explain, true) : pairRows(modelWithExternals, query, explain, options.all);
+  for (const row of judged) {
+    writer.row(row);
+    if (++rows % DRAIN_CHECK_ROWS === 0) {
+      io.progress?.(`judging: ${rows} rows printed`);
+      await writer.drained();
     }
   }
   writer.end();
   return 0;
+}
+
+/**
+ * `--output html` and `svg`: the allowed pairs are collected (compactly: the picture needs them
+ * all before ELK can lay it out), then drawn. The html report always carries the explanations.
+ */
+async function writeGraph(
+  format: GraphOutputFormat,
+  model: ClusterModel,
+  query: ReachabilityQuery,
+  namespaces: NamespaceReachability,
+  options: AnalyzeOptions,
+  perConnection: boolean,
+  io: CommandIo,
+): Promise<void> {
+  const collector = new GraphCollector(endpointIds(model), namespaces);
+  if (!options.summary) {
+    const explain = format === 'html' ? explainer(true) : undefined;
+    let rows = 0;
+    const pairs = perConnection ? connectionRows(model, query, explain, false) : pairRows(model, query, explain, false);
+    for (const row of pairs) {
+      collector.row(row);
+      if (++rows % 100_000 === 0) io.progress?.(`judging: ${rows} pairs collected`);
+    }
+  }
+  io.progress?.('laying out the picture');
+  const { writeGraphHtml, writeGraphSvg } = await import('../output/analyze-graph-report.js');
+  await (format === 'html' ? writeGraphHtml : writeGraphSvg)(collector.data(), options.summary, io.stdout);
+}
+
+/** The pairs with an allowed port (and with `includeDenied` the others), as output rows. */
+function* pairRows(model: ClusterModel, query: ReachabilityQuery, explain: Explainer | undefined, includeDenied: boolean): Generator<OutputRow> {
+  const portSets = new PortSetCache();
+  for (const pair of iterateEndpointPairs(model, { ...query, includeDenied })) {
+    if (isExternalEndpoint(pair.from) && isExternalEndpoint(pair.to)) continue;
+    const { allowed, denied } = portSets.split(pair.ports, pair.verdicts);
+    const explanations = explain && pair.verdicts.map((verdict, k) => `${pair.ports[k]!.port}/${pair.ports[k]!.protocol}: ${explain(verdict.explanation)}`);
+    yield { from: pair.from, to: pair.to, allowed, denied, ...(explanations ? { explanations } : {}) };
+  }
+}
+
+/** --port/--protocol: each connection (with `includeDenied` the denied ones too) as a row of one port. */
+function* connectionRows(model: ClusterModel, query: ReachabilityQuery, explain: Explainer | undefined, includeDenied: boolean): Generator<OutputRow> {
+  for (const connection of iterateReachability(model, query)) {
+    // Traffic between two external addresses never meets a NetworkPolicy: nothing to judge.
+    if ((!includeDenied && !connection.allowed) || (isExternalEndpoint(connection.from) && isExternalEndpoint(connection.to))) continue;
+    const port = `${connection.port}/${connection.protocol}`;
+    yield {
+      from: connection.from,
+      to: connection.to,
+      allowed: connection.allowed ? [port] : [],
+      denied: connection.allowed ? [] : [port],
+      ...(explain && connection.explanation ? { explanations: [explain(connection.explanation)] } : {}),
+    };
+  }
 }
 
 /**
@@ -147,8 +190,10 @@ class PortSetCache {
 /** Rows between two looks at the output's buffer: a pipe to a slow reader must not fill memory. */
 const DRAIN_CHECK_ROWS = 1024;
 
+type Explainer = (explanation: Explanation) => string;
+
 /** Renders each distinct explanation once: explanations are shared between connections. */
-function explainer(enabled: boolean): ((explanation: Explanation) => string) | undefined {
+function explainer(enabled: boolean): Explainer | undefined {
   if (!enabled) return undefined;
   const texts = new Map<Explanation, string>();
   return (explanation) => {

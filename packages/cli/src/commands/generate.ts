@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
 import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/render';
 import { parseDocument } from 'yaml';
 import { UsageError, type CommandIo } from '../io.js';
+import { writeAtomically } from '../output/write-atomically.js';
 import { GITOPS_USAGE, gitopsFiles, parseGitopsFlags, GITOPS_FLAGS } from './generate-gitops.js';
 
 export const GENERATE_USAGE = `Usage: k8s-security generate --config FILE --out DIR [--force]
@@ -50,7 +51,11 @@ export function generate(args: readonly string[], io: CommandIo): number {
   if (gitops) gitopsFiles(gitops, environments).forEach((content, path) => rendered.set(path, content));
   const files = new Map([...rendered].map(([path, content]) => [path, withGenerateBanner(content)]));
   checkTargets(outDir, values.out, [...files.keys()], values.force === true);
-  writeAtomically(outDir, values.out, files);
+  try {
+    writeAtomically(outDir, files);
+  } catch (error) {
+    throw fsError(error, values.out);
+  }
   io.stdout.write(`wrote ${files.size} files for ${environments.map((e) => e.name).join(', ')} to ${values.out}\n`);
   return 0;
 }
@@ -109,40 +114,6 @@ function checkTargets(outDir: string, shownOut: string, paths: readonly string[]
 function relativeShown(shownOut: string, outDir: string, path: string): string {
   const rel = relative(outDir, path);
   return rel.startsWith('..') || rel === '' ? path : join(shownOut, rel);
-}
-
-/**
- * Writes every file into a temporary folder beside `outDir`, then moves them into place by
- * rename, so a failure while writing leaves nothing behind. A new `outDir` arrives by a single
- * rename of the whole folder.
- */
-function writeAtomically(outDir: string, shownOut: string, files: ReadonlyMap<string, string>): void {
-  const parent = dirname(outDir);
-  let staging: string;
-  try {
-    mkdirSync(parent, { recursive: true });
-    staging = mkdtempSync(join(parent, '.k8s-security-generate-'));
-  } catch (error) {
-    throw fsError(error, shownOut);
-  }
-  try {
-    for (const [path, content] of files) {
-      mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeFileSync(join(staging, path), content, 'utf8');
-    }
-    if (!existsSync(outDir)) {
-      renameSync(staging, outDir);
-      return;
-    }
-    for (const path of files.keys()) {
-      mkdirSync(dirname(join(outDir, path)), { recursive: true });
-      renameSync(join(staging, path), join(outDir, path));
-    }
-  } catch (error) {
-    throw fsError(error, shownOut);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
 }
 
 function fsError(error: unknown, shownOut: string): UsageError {

@@ -6,6 +6,8 @@
 /** A stream the CLI writes to; `isTTY` is true when it is a terminal. */
 export interface OutputStream {
   write(text: string): unknown;
+  /** A stream whose write returned false emits 'drain' when it can take more (see ChunkedWriter). */
+  once?(event: 'drain', listener: () => void): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
 }

@@ -8,7 +8,8 @@
 import {
   NAMESPACE_NAME_LABEL,
   externalEndpoint,
-  iterateReachability,
+  iterateEndpointPairs,
+  summarizeByNamespace,
   type ClusterEndpoint,
   type ClusterModel,
 } from '@k8s-security-pro/core';
@@ -60,22 +61,37 @@ export function withEvidenceProbes(model: ClusterModel, extraNamespaces: readonl
   };
 }
 
-/** Counts allowed connections per ordered pair of groups (namespaces, then the outside world). */
+/**
+ * Counts allowed connections per ordered pair of groups (namespaces, then the outside world).
+ * The totals come from the core's per-group-pair count, and the examples from the pairs with an
+ * allowed port, visited only until every group pair has its examples: a cluster of thousands
+ * of workloads costs groups squared plus some pairs, not every connection.
+ */
 export function namespaceReachability(probed: ClusterModel): { groups: string[]; pairs: ReachabilityPair[] } {
   const byId = new Map(probed.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const summary = summarizeByNamespace(probed);
+  const groupName = (group: string) => (summary.externals.has(group) ? OUTSIDE_GROUP : group);
   const counts = new Map<string, { allowed: number; total: number; examples: string[] }>();
-  for (const connection of iterateReachability(probed)) {
-    const from = byId.get(connection.from)!;
-    const to = byId.get(connection.to)!;
-    if (from.kind === 'External' && to.kind === 'External') continue;
-    const key = JSON.stringify([groupOf(from), groupOf(to)]);
+  for (const pair of summary.pairs) {
+    const key = JSON.stringify([groupName(pair.from), groupName(pair.to)]);
     const count = counts.get(key) ?? { allowed: 0, total: 0, examples: [] };
-    count.total++;
-    if (connection.allowed) {
-      count.allowed++;
-      if (count.examples.length < MAX_EXAMPLES) count.examples.push(`${displayEndpoint(from)} -> ${displayEndpoint(to)} ${connection.protocol} ${connection.port}`);
-    }
+    count.allowed += pair.allowed;
+    count.total += pair.connections;
     counts.set(key, count);
+  }
+  let missing = 0;
+  for (const count of counts.values()) missing += Math.min(count.allowed, MAX_EXAMPLES);
+  for (const pair of iterateEndpointPairs(probed)) {
+    if (missing === 0) break;
+    const from = byId.get(pair.from)!;
+    const to = byId.get(pair.to)!;
+    if (from.kind === 'External' && to.kind === 'External') continue;
+    const count = counts.get(JSON.stringify([groupOf(from), groupOf(to)]))!;
+    pair.verdicts.forEach((verdict, k) => {
+      if (!verdict.allowed || count.examples.length >= MAX_EXAMPLES) return;
+      count.examples.push(`${displayEndpoint(from)} -> ${displayEndpoint(to)} ${pair.ports[k]!.protocol} ${pair.ports[k]!.port}`);
+      missing--;
+    });
   }
   const namespaces = [...new Set(probed.endpoints.flatMap((endpoint) => (endpoint.namespace ? [endpoint.namespace] : [])))].sort();
   const groups = [...namespaces, OUTSIDE_GROUP];
@@ -83,7 +99,7 @@ export function namespaceReachability(probed: ClusterModel): { groups: string[];
   for (const from of groups) {
     for (const to of groups) {
       const count = counts.get(JSON.stringify([from, to]));
-      if (!count) continue;
+      if (!count || count.total === 0) continue;
       const level = count.allowed === 0 ? 'none' : count.allowed === count.total ? 'all' : 'partial';
       pairs.push({ from, to, allowed: count.allowed, total: count.total, level, allowedExamples: count.examples });
     }

@@ -1,6 +1,6 @@
 import type { NamespaceReachability } from '@k8s-security-pro/core';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type AnalyzeOutputFormat, type OutputRow, type ReportFrame } from './analyze-formats.js';
+import { CONNECTION_LAYOUT, ReportWriter, pairLayout, type OutputRow, type ReportFrame, type StreamedOutputFormat } from './analyze-formats.js';
 import { writeNamespaceSummary } from './analyze-namespace-summary.js';
 import { ChunkedWriter } from './text-output.js';
 
@@ -20,7 +20,7 @@ const NAMESPACES: NamespaceReachability = {
   ],
 };
 
-function render(format: AnalyzeOutputFormat, rows: readonly OutputRow[], overrides: Partial<ReportFrame> = {}): { text: string; writes: number } {
+function render(format: StreamedOutputFormat, rows: readonly OutputRow[], overrides: Partial<ReportFrame> = {}): { text: string; writes: number } {
   let text = '';
   let writes = 0;
   const frame: ReportFrame = {

@@ -8,8 +8,15 @@ import type { NamespaceReachability } from '@k8s-security-pro/core';
 import { namespaceGraphDot, namespaceMatrixMarkdown } from './analyze-namespace-summary.js';
 import { ChunkedWriter, csvLine, dotString, markdownRow, memoizedWrap, TERMINAL_WIDTH, type TextTarget } from './text-output.js';
 
-export const ANALYZE_OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'dot'] as const;
+export const ANALYZE_OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'dot', 'html', 'svg'] as const;
 export type AnalyzeOutputFormat = (typeof ANALYZE_OUTPUT_FORMATS)[number];
+/** The pictures (see analyze-graph-report.ts): collected whole, then laid out, never streamed row by row. */
+export type GraphOutputFormat = 'html' | 'svg';
+export type StreamedOutputFormat = Exclude<AnalyzeOutputFormat, GraphOutputFormat>;
+
+export function isGraphFormat(format: AnalyzeOutputFormat): format is GraphOutputFormat {
+  return format === 'html' || format === 'svg';
+}
 
 /** One printed row: a pair of endpoints, or one connection between them. */
 export interface OutputRow {
@@ -98,7 +105,7 @@ export const CONNECTION_LAYOUT: RowLayout = {
 
 /** What a report needs besides its rows. Widths are known before the first row, so tables stream. */
 export interface ReportFrame {
-  readonly format: AnalyzeOutputFormat;
+  readonly format: StreamedOutputFormat;
   readonly layout: RowLayout;
   readonly explain: boolean;
   /** Every endpoint id of the model: the dot output draws them all. */

@@ -16,7 +16,7 @@ import {
   type NetworkPolicyPeer,
   type NetworkPolicyProtocol,
 } from '../model/network-policy.js';
-import { describeOptIn } from '../options/guardrails.js';
+import { describeOptIn } from '../options/opt-ins.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
 import { OPT_INS_ANNOTATION } from '../templates/namespace-isolation.js';
 

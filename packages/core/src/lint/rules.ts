@@ -7,7 +7,7 @@ import {
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
 } from '../model/network-policy.js';
-import { describeOptIn } from '../options/guardrails.js';
+import { describeOptIn } from '../options/opt-ins.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
 import { OPT_INS_ANNOTATION } from '../templates/namespace-isolation.js';
 import type { LintContext, LintRule, RuleViolation } from './lint-types.js';

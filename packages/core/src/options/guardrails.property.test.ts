@@ -24,7 +24,8 @@ import { describe, expect, it } from 'vitest';
 import { clusterModelFromObjects, externalEndpoint, type ClusterModel, type Protocol } from '../analyzer/cluster-model.js';
 import { evaluateConnection } from '../analyzer/reachability.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
-import { ENVIRONMENT_NAMESPACES, optInsInUse } from './guardrails.js';
+import { ENVIRONMENT_NAMESPACES } from './guardrails.js';
+import { optInsInUse } from './opt-ins.js';
 import type { LabelSelector } from '../model/network-policy.js';
 import { validateNamespaceIsolationOptions, type NamespaceIsolationOptions } from './namespace-isolation-options.js';
 
@@ -97,7 +98,9 @@ const optionsArbitrary = fc.record({
       enabled: layerSwitch,
       namespace: namespaceOf('ingress-nginx'),
       podSelector: selector,
-      ports: fc.array(portEntry, { maxLength: 2 }),
+      // An empty list means every port: refused unless the controller's opensEveryPort is drawn.
+      ports: fc.oneof({ arbitrary: fc.array(portEntry, { minLength: 1, maxLength: 2 }), weight: 5 }, { arbitrary: fc.constant([]), weight: 1 }),
+      opensEveryPort: optIn,
       nodeCidrs: fc.array(cidrEntry, { maxLength: 2 }),
     },
     { requiredKeys: ['enabled'] },
@@ -227,7 +230,7 @@ describe('the guardrails, on random option sets', () => {
       allowMonitoring: { enabled: true },
       denyEgressExceptDns: { enabled: true },
     };
-    expect(threatModelViolations(options, namespaceIsolation(options))).toContain(`dev/db -> ${TARGET}/db 5432/TCP is allowed`);
+    expect(threatModelViolations(options, namespaceIsolation(options))).toContain(`dev/db -> ${TARGET}/db 8080/TCP is allowed`);
   });
 
   it('would catch a set with egress open to every address', () => {

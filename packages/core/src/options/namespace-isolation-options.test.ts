@@ -78,6 +78,7 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, unknown, string, RegExp]> = [
   ['endPort above 65535', monitoringPort({ port: 9000, endPort: 70000 }), 'allowMonitoring.ports[0].endPort', /endPort 70000 is above 65535/],
   ['a lower-case protocol', monitoringPort({ port: 53, protocol: 'udp' }), 'allowMonitoring.ports[0].protocol', /protocol must be "TCP", "UDP" or "SCTP" \(upper case\)/],
   ['an empty monitoring port list', { allowMonitoring: { ports: [] } }, 'allowMonitoring.ports', /an empty list would open every port to Prometheus/],
+  ['an empty ingress controller port list', { allowIngressController: { ports: [] } }, 'allowIngressController.ports', /the list is empty, so the ingress controller reaches every port of every target pod\. Fix: .*allowIngressController\.opensEveryPort: true/],
   ['an egress entry with no ports', egressTo({ cidr: '10.0.0.0/8', ports: [] }), 'denyEgressExceptDns.allowedEgress[0].ports', /give at least one port/],
   ['a named port on an egress CIDR', egressTo({ cidr: '10.0.0.0/8', ports: [{ port: 'https' }] }), 'denyEgressExceptDns.allowedEgress[0].ports[0].port', /port "https" is a container port name, which cannot match an ipBlock/],
   ['a named API server port', { denyEgressExceptDns: { apiServer: { enabled: true, cidrs: ['10.0.0.1/32'], ports: [{ port: 'https' }] } } }, 'denyEgressExceptDns.apiServer.ports[0].port', /cannot match an ipBlock.*use the port number/],
@@ -190,7 +191,8 @@ describe('resolveNamespaceIsolationOptions defaults', () => {
         enabled: true,
         namespace: 'ingress-nginx',
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
-        ports: [],
+        ports: [80, 443, 8080, 8443].map((port) => ({ port, protocol: 'TCP' })),
+        opensEveryPort: false,
         nodeCidrs: [],
       },
       allowMonitoring: {

@@ -64,7 +64,7 @@ describe('namespaceIsolation with the default options', () => {
     expect(spec.egress![0]!.to![0]).not.toHaveProperty('namespaceSelector');
   });
 
-  it('layer 3 allows the ingress-nginx controller pods, namespace AND pods in one peer, on every port', () => {
+  it('layer 3 allows the ingress-nginx controller pods, namespace AND pods in one peer, on TCP 80, 443, 8080 and 8443', () => {
     expect(policyNamed(policies, 'allow-ingress-controller').spec).toEqual({
       podSelector: {},
       policyTypes: ['Ingress'],
@@ -76,9 +76,16 @@ describe('namespaceIsolation with the default options', () => {
               podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
             },
           ],
+          ports: [80, 443, 8080, 8443].map((port) => ({ protocol: 'TCP', port })),
         },
       ],
     });
+  });
+
+  it('layer 3 opens every port of the targets only with allowIngressController.opensEveryPort', () => {
+    const opened = namespaceIsolation({ allowIngressController: { opensEveryPort: true } });
+    expect(policyNamed(opened, 'allow-ingress-controller').spec.ingress![0]).not.toHaveProperty('ports');
+    expect(() => namespaceIsolation({ allowIngressController: { ports: [] } })).toThrow(/allowIngressController\.ports: the list is empty/);
   });
 
   it('layer 4 allows Prometheus in monitoring, namespace AND pods in one peer, on 9090/TCP only', () => {
@@ -227,6 +234,7 @@ describe('namespaceIsolation option extras', () => {
           { ipBlock: { cidr: '10.0.0.0/24' } },
           { ipBlock: { cidr: 'fd00::/64' } },
         ],
+        ports: [80, 443, 8080, 8443].map((port) => ({ protocol: 'TCP', port })),
       },
     ]);
   });
@@ -411,7 +419,8 @@ function randomOptions(next: () => number): NamespaceIsolationOptions {
     allowIngressController: layer({
       ...(maybe(true) && { namespace: pick(['ingress-nginx', 'traefik', 'gateway']) }),
       ...(maybe(true) && { podSelector: pick(selectors) }),
-      ...(maybe(true) && { ports: some(ports) }),
+      // An empty list means every port, which needs the controller's own opt-in.
+      ...(maybe(true) && ((list) => ({ ports: list, ...(list.length === 0 && { opensEveryPort: true }) }))(some(ports))),
       ...(maybe(true) && { nodeCidrs: some(['10.0.0.0/24', '192.168.0.0/16', 'fd00::/64']) }),
     }),
     allowMonitoring: layer({

@@ -19,7 +19,8 @@ import {
   type NetworkPolicyIngressRule,
   type NetworkPolicySpec,
 } from '../model/network-policy.js';
-import { cidrOf, optInsInUse } from '../options/guardrails.js';
+import { cidrOf } from '../options/guardrails.js';
+import { optInsInUse } from '../options/opt-ins.js';
 import {
   resolveNamespaceIsolationOptions,
   type NamespaceIsolationOptions,
@@ -178,7 +179,7 @@ const SPEC_BUILDERS: Record<NamespaceIsolationLayerKey, SpecBuilder> = {
       NetworkPolicyPeer.podsInNamespace(controller.namespace, selectorOf(controller.podSelector)),
       ...controller.nodeCidrs.map((entry) => NetworkPolicyPeer.ipBlock(cidrOf(entry))),
     ];
-    const rule: NetworkPolicyIngressRule = controller.ports.length > 0 ? { from, ports: portsOf(controller.ports) } : { from };
+    const rule: NetworkPolicyIngressRule = controller.opensEveryPort ? { from } : { from, ports: portsOf(controller.ports) };
     return { podSelector: LabelSelector.all(), policyTypes: ['Ingress'], ingress: [rule] };
   },
 

@@ -14,6 +14,13 @@ export interface Drop {
   readonly atMs: number;
 }
 
+/**
+ * A policy's refusal arrives at once (kube-router REJECTs); only a probe starved of CPU on a
+ * loaded machine waits long. 1.5 s turned such probes into false drops at a load average of 40,
+ * so a dropping enforcer's timeout counts after 5 s.
+ */
+const PROBE_TIMEOUT_MS = 5000;
+
 export class ContinuousProber {
   private running = true;
   private readonly loop: Promise<void>;
@@ -32,7 +39,7 @@ export class ContinuousProber {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const results = await this.dataplane.probeAll(this.connections);
+      const results = await this.dataplane.probeAll(this.connections, PROBE_TIMEOUT_MS);
       results.forEach((result, i) => {
         const connection = this.connections[i]!;
         if (!Dataplane.reached(result, connection.to)) this.drops.push({ connection: connectionKey(connection), outcome: result.outcome, atMs: Date.now() - this.started });

@@ -20,13 +20,14 @@ import { ApiForwarder } from './api-forwarder.js';
 import { createPods, deletePods, registerNode, relabelPod, syncNamespaces } from './api-objects.js';
 import { checkDataplaneHost } from './host-requirements.js';
 import { KubeRouter } from './kube-router.js';
-import { createEndpointNetns, createNodeNetns, deleteNetnsSync, NETNS_PREFIX } from './netns.js';
+import { createEndpointNetns, createNodeNetns, deleteEndpointLink, deleteNetnsSync, NETNS_PREFIX } from './netns.js';
 import { PodAgent, type ListenPort, type ProbeResult } from './pod-agent.js';
 import { TeardownRecord } from './teardown.js';
 
 /** The node's address, on the node namespace's loopback (TEST-NET-2: never routed anywhere). */
 export const NODE_IP = '198.51.100.1';
 export const NODE_NAME = 'dataplane-node';
+const POLICIES_PATH = '/apis/networking.k8s.io/v1/networkpolicies';
 
 /** `from>to:port/protocol`, the key of one connection. */
 export function connectionKey(c: Pick<Connection, 'from' | 'to' | 'port' | 'protocol'>): string {
@@ -57,6 +58,8 @@ export interface DataplaneOptions {
   readonly probeTimeoutMs?: number;
   /** Probes in flight at once. @default 48 */
   readonly concurrency?: number;
+  /** DNS names (-> IPv4) that every agent's UDP ports answer as a DNS server, for the chart's test-dns hook. @default {} */
+  readonly dnsRecords?: Readonly<Record<string, string>>;
 }
 
 let runCounter = 0;
@@ -65,7 +68,7 @@ export class Dataplane {
   readonly cluster: Cluster;
   private readonly api: ApiClient;
   /** What is built now, by endpoint id. */
-  private readonly built = new Map<string, { endpoint: ClusterModel['endpoints'][number]; readonly netns: string; readonly agent: PodAgent }>();
+  private readonly built = new Map<string, { endpoint: ClusterModel['endpoints'][number]; readonly netns: string; readonly hostIfName: string; readonly agent: PodAgent }>();
   private nextIndex = 0;
   private kubeRouterValue: KubeRouter | undefined;
   private forwarder: ApiForwarder | undefined;
@@ -97,7 +100,7 @@ export class Dataplane {
     let controlPlane: ControlPlane | undefined;
     try {
       controlPlane = await ControlPlane.start();
-      const dataplane = new Dataplane(controlPlane, record, workDir, { probeTimeoutMs: 1500, concurrency: 48, ...options });
+      const dataplane = new Dataplane(controlPlane, record, workDir, { probeTimeoutMs: 1500, concurrency: 48, dnsRecords: {}, ...options });
       await dataplane.boot();
       return dataplane;
     } catch (error) {
@@ -168,6 +171,7 @@ export class Dataplane {
     for (const b of gone) {
       await b.agent.stop();
       this.record.removePid(b.agent.pid);
+      await deleteEndpointLink(this.nodeNetns, b.hostIfName);
       deleteNetnsSync(b.netns);
       this.built.delete(b.endpoint.id);
     }
@@ -183,9 +187,10 @@ export class Dataplane {
       const index = this.nextIndex++;
       const netns = `${this.netnsId}-${index}`;
       this.record.addNetns(netns);
-      await createEndpointNetns(this.nodeNetns, netns, `h${index}`, endpoint.ip!);
-      const agent = await PodAgent.start(netns, endpoint.id, listenPorts(endpoint.ports), (pid) => this.record.addPid(pid));
-      this.built.set(endpoint.id, { endpoint, netns, agent });
+      const hostIfName = `h${index}`;
+      await createEndpointNetns(this.nodeNetns, netns, hostIfName, endpoint.ip!);
+      const agent = await PodAgent.start(netns, endpoint.id, listenPorts(endpoint.ports), (pid) => this.record.addPid(pid), this.options.dnsRecords);
+      this.built.set(endpoint.id, { endpoint, netns, hostIfName, agent });
       if (endpoint.kind === 'Pod') created.push(endpoint);
     }
     await createPods(this.api, created, NODE_NAME, NODE_IP);
@@ -193,33 +198,51 @@ export class Dataplane {
 
   /** The topology with the NetworkPolicies the API server stores now (defaults applied): what the analyzer judges. */
   async withStoredPolicies(topology: ClusterModel): Promise<ClusterModel> {
-    const { stdout } = await this.cluster.kubectlOk(['get', 'networkpolicies', '--all-namespaces', '-o', 'json']);
-    const { model } = clusterModelFromObjects((JSON.parse(stdout) as { items: unknown[] }).items);
+    const { model } = clusterModelFromObjects(await this.storedPolicies());
     return { ...topology, policies: model.policies };
+  }
+
+  /** Every stored NetworkPolicy, with the kind and apiVersion a list's items leave out. */
+  private async storedPolicies(): Promise<Record<string, unknown>[]> {
+    const list = (await this.api.send('GET', POLICIES_PATH)) as { items: Record<string, unknown>[] };
+    return list.items.map((item) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...item }));
+  }
+
+  /**
+   * Creates NetworkPolicies (each names its namespace) through the API, one request each: a
+   * kubectl process per scenario costs more than the scenario's probes.
+   */
+  async createPolicies(policies: readonly unknown[]): Promise<void> {
+    for (const policy of policies) {
+      const namespace = (policy as { metadata?: { namespace?: string } }).metadata?.namespace;
+      if (!namespace) throw new Error(`a NetworkPolicy to create names no namespace: ${JSON.stringify(policy)}`);
+      await this.api.send('POST', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`, policy);
+    }
   }
 
   /** Deletes every NetworkPolicy in every namespace. */
   async deleteAllPolicies(): Promise<void> {
-    await this.cluster.kubectlOk(['delete', 'networkpolicies', '--all', '--all-namespaces']);
+    const namespaces = new Set((await this.storedPolicies()).map((p) => (p['metadata'] as { namespace: string }).namespace));
+    for (const namespace of namespaces) await this.api.send('DELETE', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`);
   }
 
-  /** One probe: a new connection from `from` to `to`'s IP. */
-  probe(from: string, to: string, port: number, protocol: ListenPort['protocol']): Promise<ProbeResult> {
+  /** One probe: a new connection from `from` to `to`'s IP, waiting `timeoutMs` (the dataplane's probe timeout by default) for an answer. */
+  probe(from: string, to: string, port: number, protocol: ListenPort['protocol'], timeoutMs = this.options.probeTimeoutMs): Promise<ProbeResult> {
     const agent = this.built.get(from)?.agent;
     const ip = this.built.get(to)?.endpoint.ip;
     if (!agent || !ip) throw new Error(`no endpoint ${agent ? to : from} on this dataplane`);
-    return agent.probe(ip, port, protocol, this.options.probeTimeoutMs);
+    return agent.probe(ip, port, protocol, timeoutMs);
   }
 
   /** Probes every connection, `concurrency` at a time. */
-  async probeAll(connections: readonly Connection[]): Promise<ProbeResult[]> {
+  async probeAll(connections: readonly Connection[], timeoutMs = this.options.probeTimeoutMs): Promise<ProbeResult[]> {
     const results = new Array<ProbeResult>(connections.length);
     let next = 0;
     const worker = async () => {
       while (next < connections.length) {
         const i = next++;
         const c = connections[i]!;
-        results[i] = await this.probe(c.from, c.to, c.port, c.protocol as ListenPort['protocol']);
+        results[i] = await this.probe(c.from, c.to, c.port, c.protocol as ListenPort['protocol'], timeoutMs);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, connections.length) }, worker));
@@ -258,7 +281,8 @@ export class Dataplane {
       const elapsedMs = Date.now() - started;
       if (disagreements.every(isExplained) || elapsedMs > timeoutMs) return { connections, disagreements, elapsedMs, rounds };
       if (!this.kubeRouter.running) throw new Error(`kube-router exited. Last lines of its log:\n${this.kubeRouter.tail()}`);
-      await sleep(250);
+      // kube-router programs a change in 0.1-0.5 s: poll often, each round is a fresh matrix of probes.
+      await sleep(100);
     }
   }
 

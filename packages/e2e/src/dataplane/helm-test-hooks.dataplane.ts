@@ -1,9 +1,10 @@
 /**
- * The chart's own `helm test` cross-namespace check, run on the dataplane: the hook Pod that
- * `helm install` stores is created as a pod of the target namespace, and its command runs in
- * that pod's network namespace with the hook's environment. It must pass on kube-router, which
- * REJECTs denied connections, and on a DROP enforcer (emulated by a DROP rule for exactly the
- * denied connection in the node namespace), and it must fail when the policies are gone.
+ * The chart's own `helm test` checks, run on the dataplane: the hook Pods that `helm install`
+ * stores are created as a pod of the target namespace, and their commands run in that pod's
+ * network namespace with the hook's environment. The cross-namespace check must pass on
+ * kube-router, which REJECTs denied connections, and on a DROP enforcer (emulated by a DROP rule
+ * for exactly the denied connection in the node namespace), and fail when the policies are gone.
+ * The DNS check must resolve through the DNS pod (its agent answers DNS) and fail without it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterModelFromObjects, type ClusterModel } from '@k8s-security-pro/core';
@@ -17,11 +18,14 @@ const RELEASE = 'k8s-security';
 const NAMESPACE = 'production';
 const TEST_POD_IP = '10.244.0.40';
 const COREDNS = 'kube-system/coredns';
+/** What the DNS pod answers for the test-dns hook's name (the kubernetes Service's address). */
+const DNS_RECORDS = { 'kubernetes.default.svc.cluster.local': '10.0.0.1' };
 
-const { current } = useDataplane();
+const { current } = useDataplane(undefined, { dnsRecords: DNS_RECORDS });
 let bin: BusyboxBin;
 let topology: ClusterModel;
 let check: HookContainer;
+let dnsCheck: HookContainer;
 let hosts: Record<string, string>;
 let testPodId: string;
 
@@ -34,6 +38,9 @@ beforeAll(async () => {
   const hook = parseYamlStream(stdout).find((o) => (o['metadata'] as { name: string }).name.endsWith('-cross-namespace'));
   if (!hook) throw new Error('helm get hooks returned no cross-namespace test hook');
   check = hookContainer(hook);
+  const dnsHook = parseYamlStream(stdout).find((o) => (o['metadata'] as { name: string }).name.endsWith('-dns'));
+  if (!dnsHook) throw new Error('helm get hooks returned no dns test hook');
+  dnsCheck = hookContainer(dnsHook);
   const metadata = hook['metadata'] as { name: string; labels: Record<string, string> };
   testPodId = `${NAMESPACE}/${metadata.name}`;
   // The hook Pod as the kubelet would run it: a pod of the target namespace with the hook's labels.
@@ -49,6 +56,23 @@ beforeAll(async () => {
 
 afterAll(() => {
   bin?.remove();
+});
+
+describe('the helm test dns check', () => {
+  it('resolves its name through the DNS pod, which layer 5 lets every pod reach on port 53', async () => {
+    const coredns = topology.endpoints.find((e) => e.id === COREDNS)!.ip!;
+    const result = await runHook(current().namespaceOf(testPodId), dnsCheck, bin, {}, coredns);
+    expect(dnsCheck.command).toEqual(['nslookup', 'kubernetes.default.svc.cluster.local']);
+    const probe = await current().probe(testPodId, COREDNS, 53, 'UDP');
+    expect(result.stdout, `${result.stderr}; a probe of ${COREDNS}:53/UDP from the hook pod: ${JSON.stringify(probe)}`).toContain('10.0.0.1');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails when the DNS pod does not answer', async () => {
+    // A nameserver address no pod has: the check must not pass without an answer.
+    const result = await runHook(current().namespaceOf(testPodId), dnsCheck, bin, {}, '10.244.0.99');
+    expect(result.code).not.toBe(0);
+  });
 });
 
 describe('the helm test cross-namespace check', () => {

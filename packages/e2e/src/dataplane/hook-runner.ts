@@ -54,12 +54,14 @@ export class BusyboxBin {
 
 /**
  * Runs a hook container's command in network namespace `netns` with only the hook's
- * environment (and PATH), resolving `hosts` (name -> IP) there.
+ * environment (and PATH), resolving `hosts` (name -> IP) there, and with `nameserver` (the DNS
+ * pod's IP) in its resolv.conf, as a kubelet would set it, for `nslookup`.
  */
-export async function runHook(netns: string, container: HookContainer, bin: BusyboxBin, hosts: Readonly<Record<string, string>>): Promise<CommandResult> {
+export async function runHook(netns: string, container: HookContainer, bin: BusyboxBin, hosts: Readonly<Record<string, string>>, nameserver?: string): Promise<CommandResult> {
   const etc = `/etc/netns/${netns}`;
   mkdirSync(etc, { recursive: true });
   writeFileSync(join(etc, 'hosts'), `127.0.0.1 localhost\n${Object.entries(hosts).map(([name, ip]) => `${ip} ${name}`).join('\n')}\n`);
+  if (nameserver) writeFileSync(join(etc, 'resolv.conf'), `nameserver ${nameserver}\noptions timeout:2 attempts:1\n`);
   const env = [`PATH=${bin.dir}:/usr/bin:/bin`, ...container.env.map((e) => `${e.name}=${e.value}`)];
   // env -i searches the new PATH, so `sh`, `wget`, `nc` and `nslookup` are busybox's.
   return run('ip', ['netns', 'exec', netns, 'env', '-i', ...env, ...container.command], { timeoutMs: 120_000 });

@@ -4,6 +4,7 @@
  * and ip commands, and the pinned kube-router. The suites never skip: in CI they must run.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { run } from '../process.js';
 import { toolPath } from '../process.js';
 import { NETNS_PREFIX } from './netns.js';
@@ -37,4 +38,21 @@ export async function checkDataplaneHost(): Promise<void> {
     else execFileSync('ip', ['netns', 'delete', probe], { stdio: 'ignore' });
   }
   if (problems.length > 0) throw new Error(`the dataplane suites cannot run on this machine:\n- ${problems.join('\n- ')}`);
+}
+
+/**
+ * Why SCTP connections are not probed on this machine, in one sentence. The kernel is asked
+ * first (SCTP sockets exist only when the kernel registers the protocol); where it does, the
+ * agents still cannot, since Node.js has no SCTP sockets.
+ */
+export function sctpNotProbedReason(protocolsFile = '/proc/net/protocols'): string {
+  let protocols = '';
+  try {
+    protocols = readFileSync(protocolsFile, 'utf8');
+  } catch {
+    return `${protocolsFile} cannot be read, so whether the kernel has SCTP sockets is unknown; the agents (Node.js) have none either way`;
+  }
+  return /^SCTP\s/m.test(protocols)
+    ? 'the kernel has SCTP sockets, but the agents (Node.js) have none'
+    : `the kernel has no SCTP sockets (SCTP is not registered in ${protocolsFile}: CONFIG_IP_SCTP off and no sctp module loaded), so nothing can listen or connect over SCTP in any namespace`;
 }

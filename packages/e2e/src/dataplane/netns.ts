@@ -41,6 +41,15 @@ export function deleteNetnsSync(netns: string): void {
   }
 }
 
+/**
+ * Removes an endpoint's veth pair from the node namespace now, and with it the /32 route: the
+ * kernel tears a deleted namespace's interfaces down asynchronously (late on a busy machine), so
+ * a new endpoint with the same address could otherwise find the old route still there.
+ */
+export async function deleteEndpointLink(nodeNetns: string, hostIfName: string): Promise<void> {
+  await ip(['-n', nodeNetns, 'link', 'delete', hostIfName]);
+}
+
 /** Creates the node namespace: loopback up with the node IP on it, forwarding on, ICMP unthrottled. */
 export async function createNodeNetns(netns: string, nodeIp: string): Promise<void> {
   await ip(['netns', 'add', netns]);

@@ -20,23 +20,45 @@ export interface ProbeResult {
   readonly code?: string;
 }
 
-/** A port an agent listens on. SCTP is not offered: Node has no SCTP sockets. */
+/** A port an agent listens on. SCTP is not offered: Node.js has no SCTP sockets, and the kernel here has none either (see sctpNotProbedReason). */
 export interface ListenPort {
   readonly port: number;
   readonly protocol: Extract<Protocol, 'TCP' | 'UDP'>;
 }
 
 /**
- * The agent's source, run with `node -e`. argv: identity, JSON list of ListenPort.
- * A TCP connection is answered with the identity and closed; a UDP datagram with the identity.
+ * The agent's source, run with `node -e`. argv: identity, JSON list of ListenPort, JSON map of
+ * DNS names to IPv4 addresses (may be empty).
+ * A TCP connection is answered with the identity and closed; a UDP datagram with the identity,
+ * except a DNS query when names are given: then the agent answers as a DNS server (A records
+ * from the map, NXDOMAIN for other names), so the chart's `test-dns` hook can run against it.
  * Refusals are ICMP errors: ECONNREFUSED (port unreachable), EHOSTUNREACH (host prohibited).
  */
 const AGENT_SOURCE = String.raw`
 const net = require('node:net');
 const dgram = require('node:dgram');
 const readline = require('node:readline');
-const [identity, portsJson] = process.argv.slice(1);
+const [identity, portsJson, dnsJson] = process.argv.slice(1);
 const ports = JSON.parse(portsJson);
+const dnsRecords = JSON.parse(dnsJson || '{}');
+// A probe sends 'probe' (5 bytes): only a datagram with a whole DNS header and one question is taken as a query.
+function dnsAnswer(query) {
+  if (Object.keys(dnsRecords).length === 0 || query.length < 17 || (query[2] & 0x80) !== 0 || query.readUInt16BE(4) !== 1) return undefined;
+  const labels = [];
+  let at = 12;
+  while (at < query.length && query[at] !== 0) { const length = query[at]; labels.push(query.subarray(at + 1, at + 1 + length).toString('latin1')); at += 1 + length; }
+  if (at + 5 > query.length) return undefined;
+  const type = query.readUInt16BE(at + 1);
+  const question = query.subarray(12, at + 5);
+  const address = dnsRecords[labels.join('.').toLowerCase()];
+  const header = Buffer.alloc(12);
+  query.copy(header, 0, 0, 2);
+  header.writeUInt16BE(0x8180 | (query.readUInt16BE(2) & 0x0100) | (address === undefined ? 3 : 0), 2);
+  header.writeUInt16BE(1, 4);
+  const answers = address !== undefined && type === 1 ? [Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, ...address.split('.').map(Number)])] : [];
+  header.writeUInt16BE(answers.length, 6);
+  return Buffer.concat([header, question, ...answers]);
+}
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
 const REFUSALS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM']);
 let pending = ports.length;
@@ -45,7 +67,7 @@ if (pending === 0) send({ ready: true });
 for (const { port, protocol } of ports) {
   if (protocol === 'UDP') {
     const socket = dgram.createSocket('udp4');
-    socket.on('message', (_msg, rinfo) => socket.send(identity, rinfo.port, rinfo.address));
+    socket.on('message', (message, rinfo) => socket.send(dnsAnswer(message) ?? identity, rinfo.port, rinfo.address));
     socket.on('error', (error) => send({ fatal: 'udp ' + port + ': ' + error.message }));
     socket.bind(port, '0.0.0.0', listening);
   } else {
@@ -99,11 +121,12 @@ export class PodAgent {
   }
 
   /**
-   * Starts an agent inside network namespace `netns` and resolves once every port listens.
+   * Starts an agent inside network namespace `netns` and resolves once every port listens. With
+   * `dnsRecords` (name -> IPv4), its UDP ports also answer DNS queries for those names.
    * @throws when it cannot listen on a port or exits first, with what it said.
    */
-  static start(netns: string, identity: string, ports: readonly ListenPort[], onPid: (pid: number) => void): Promise<PodAgent> {
-    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', AGENT_SOURCE, identity, JSON.stringify(ports)], {
+  static start(netns: string, identity: string, ports: readonly ListenPort[], onPid: (pid: number) => void, dnsRecords: Readonly<Record<string, string>> = {}): Promise<PodAgent> {
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', AGENT_SOURCE, identity, JSON.stringify(ports), JSON.stringify(dnsRecords)], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     if (child.pid !== undefined) onPid(child.pid);

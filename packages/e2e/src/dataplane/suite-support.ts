@@ -5,18 +5,18 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ClusterModel } from '@k8s-security-pro/core';
-import { Dataplane } from './dataplane.js';
+import { Dataplane, type DataplaneOptions } from './dataplane.js';
 import { hostRuleset } from './host-ruleset.js';
 import { listNetns } from './netns.js';
 
 /** Registers the hooks; call `current()` inside tests. */
-export function useDataplane(topology?: ClusterModel): { current: () => Dataplane } {
+export function useDataplane(topology?: ClusterModel, options: DataplaneOptions = {}): { current: () => Dataplane } {
   let dataplane: Dataplane | undefined;
   let hostBefore: string;
 
   beforeAll(async () => {
     hostBefore = await hostRuleset();
-    dataplane = await Dataplane.start();
+    dataplane = await Dataplane.start(options);
     if (topology) await dataplane.setTopology(topology);
   });
 

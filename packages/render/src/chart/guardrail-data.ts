@@ -45,8 +45,6 @@ export function guardrailData(): Record<string, unknown> {
     broadestIpv4Prefix: BROADEST_IPV4_PREFIX,
     broadestIpv6Prefix: BROADEST_IPV6_PREFIX,
     widestPortRange: WIDEST_PORT_RANGE,
-    // 2^(32 - prefix) for every IPv4 prefix: Go templates have no bit operators.
-    ipv4BlockSizes: Array.from({ length: 33 }, (_, prefix) => 2 ** (32 - prefix)),
     ipv6Pattern: IPV6_ADDRESS_PATTERN,
   };
 }

@@ -30,6 +30,15 @@ function helmOwnLabels(): Record<string, string> {
   return rest;
 }
 
+/** `_guardrails.tpl`, whose failure message names the line of its own `define "k8s-security.guardrails"`. */
+function renderGuardrails(render: RenderTemplate): string {
+  const renderWith = (rulesLine: number) =>
+    render('chart/templates/_guardrails.tpl.hbs', { banner: banner('helm'), data: toYaml(guardrailData()).trimEnd(), rulesLine });
+  const line = renderWith(0).split('\n').findIndex((text) => text.startsWith('{{- define "k8s-security.guardrails" -}}')) + 1;
+  if (line === 0) throw new Error('chart-builder: _guardrails.tpl.hbs lost its define "k8s-security.guardrails"');
+  return renderWith(line);
+}
+
 /** Indents every line of `text` by `spaces`. */
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
@@ -86,7 +95,8 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
     );
   }
   addCiliumTemplates(render, add, defaults);
-  add('templates/_guardrails.tpl', render('chart/templates/_guardrails.tpl.hbs', { banner: banner('helm'), data: toYaml(guardrailData()).trimEnd() }));
+  add('templates/_cidr.tpl', render('chart/templates/_cidr.tpl.hbs', { banner: banner('helm') }));
+  add('templates/_guardrails.tpl', renderGuardrails(render));
   add('templates/guardrails.yaml', render('chart/templates/guardrails.yaml.hbs', { banner: banner('helm') }));
   for (const test of ['dns', 'cross-namespace', 'isolation-present']) {
     add(`templates/tests/test-${test}.yaml`, render(`chart/templates/tests/test-${test}.yaml.hbs`, { banner: banner('helm') }));
