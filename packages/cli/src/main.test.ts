@@ -38,7 +38,7 @@ async function run(args: string[], { tty = false, env = {} }: RunOptions = {}) {
   return { code, stdout, stderr };
 }
 
-const COMMAND_NAMES = ['render', 'generate', 'lint', 'audit', 'evidence', 'analyze'];
+const COMMAND_NAMES = ['render', 'generate', 'lint', 'audit', 'evidence', 'analyze', 'verify', 'diff'];
 const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Exit 2, nothing on stdout, exactly one line on stderr. */

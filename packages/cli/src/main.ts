@@ -49,6 +49,14 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => import('./commands/analyze.js').then((m) => ({ run: m.analyze, usage: m.ANALYZE_USAGE })),
     summary: 'report which endpoints can reach which, per port, from manifests or a cluster',
   },
+  verify: {
+    load: async () => import('./commands/verify.js').then((m) => ({ run: m.verify, usage: m.VERIFY_USAGE })),
+    summary: 'check reachability assertions (--expect FILE); exit 1 when one is broken',
+  },
+  diff: {
+    load: async () => import('./commands/diff.js').then((m) => ({ run: m.diff, usage: m.DIFF_USAGE })),
+    summary: 'report the connections NEW opens and closes compared with OLD (exit 1 if it opens any)',
+  },
 };
 
 /** Commands loaded so far, so a failure report can read the usage of the one that ran. */

@@ -15,15 +15,15 @@ export const CLI_ENTRY = resolve(here, '../../cli/bin/k8s-security.js');
 const USAGE_PRELOAD = pathToFileURL(join(here, 'process-usage.mjs')).href;
 
 /**
- * Runs `k8s-security analyze DIR ...args` in a new Node process. Resolves to
- * `{ ms, cpuMs, peakRssMiB, outputBytes, outputLines, code, stderr }`.
+ * Runs `k8s-security analyze DIR ...args` (or another `command`) in a new Node process.
+ * Resolves to `{ ms, cpuMs, peakRssMiB, outputBytes, outputLines, code, stderr }`.
  */
-export function runCli(dir, args) {
+export function runCli(dir, args, command = 'analyze') {
   const scratch = mkdtempSync(join(tmpdir(), 'cli-bench-'));
   const usageFile = join(scratch, 'usage.json');
   return new Promise((resolvePromise, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ['--import', USAGE_PRELOAD, CLI_ENTRY, 'analyze', dir, ...args], {
+    const child = spawn(process.execPath, ['--import', USAGE_PRELOAD, CLI_ENTRY, command, dir, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, BENCH_USAGE_FILE: usageFile },
     });

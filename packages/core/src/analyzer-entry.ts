@@ -10,3 +10,5 @@ export * from './analyzer/reachability.js';
 export * from './kubernetes/index.js';
 export { parseIp } from './model/kubernetes-names.js';
 export * from './analyzer/endpoint-pairs.js';
+export * from './verify/index.js';
+export * from './analyzer/connectivity-diff.js';

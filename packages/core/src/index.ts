@@ -159,6 +159,16 @@ export {
   type NamespaceReachability,
 } from './analyzer/endpoint-pairs.js';
 export {
+  changeCause,
+  changeCauseText,
+  endpointChanges,
+  iterateConnectivityChanges,
+  type ChangeCause,
+  type EndpointChanges,
+  type PairChange,
+  type PortChange,
+} from './analyzer/connectivity-diff.js';
+export {
   AUDIT_CHECKS,
   AUDIT_CHECK_LIST,
   CNI_ENFORCEMENT_NOTE,
@@ -200,3 +210,5 @@ export {
   type FleetSource,
   type GitOpsEngine,
 } from './gitops/fleet.js';
+export * from './verify/index.js';
+export { threatModelExpectations } from './verify/threat-model.js';

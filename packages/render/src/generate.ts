@@ -8,9 +8,10 @@ import { renderTemplateDocs, DOCS_DIR } from './docs/render-docs.js';
 import type { RenderTemplate } from './handlebars-env.js';
 import { KUSTOMIZE_DIR, renderKustomizeBase, renderKustomizeOverlay } from './kustomize/render-kustomize.js';
 import { MANIFESTS_DIR, renderManifests } from './manifests/render-manifests.js';
+import { THREAT_MODEL_DIR, renderThreatModel } from './threat-model/render-threat-model.js';
 
 /** Folders whose files the generator owns; anything else in them is stale. */
-export const GENERATED_ROOTS: readonly string[] = [CHART_DIR, KUSTOMIZE_DIR, MANIFESTS_DIR, DOCS_DIR];
+export const GENERATED_ROOTS: readonly string[] = [CHART_DIR, KUSTOMIZE_DIR, MANIFESTS_DIR, DOCS_DIR, THREAT_MODEL_DIR];
 
 /** Hand-written files inside generated roots, left alone. */
 export const HAND_WRITTEN: readonly string[] = [`${CHART_DIR}/tests/`];
@@ -31,6 +32,7 @@ export function renderProject(
   for (const environment of environments) {
     merge(renderKustomizeOverlay(environment));
     merge(renderManifests(environment));
+    merge(renderThreatModel(environment));
   }
   merge(renderTemplateDocs(render, environments));
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));

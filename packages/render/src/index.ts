@@ -11,3 +11,4 @@ export { jsonPatchDiff, deepEqual, type JsonPatchOperation } from './kustomize/j
 export { MANIFESTS_DIR, manifestFileNames, renderManifests } from './manifests/render-manifests.js';
 export { DOCS_DIR, renderTemplateDocs } from './docs/render-docs.js';
 export { GENERATED_ROOTS, HAND_WRITTEN, renderProject } from './generate.js';
+export { THREAT_MODEL_DIR, renderThreatModel, threatModelFileName } from './threat-model/render-threat-model.js';

@@ -1,14 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { expectOneLineFailure, runCli, writeFilesIn, type CliRun } from '../test-support/cli-run.js';
 
 let workDir = '';
 
@@ -20,32 +14,12 @@ afterEach(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function run(...args: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['analyze', ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    cwd: workDir,
-  });
-  return { code, stdout, stderr };
+function run(...args: string[]): Promise<CliRun> {
+  return runCli(['analyze', ...args], { cwd: workDir });
 }
 
-async function writeFiles(files: Record<string, string>): Promise<void> {
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(workDir, name)), { recursive: true });
-    await writeFile(path.join(workDir, name), text);
-  }
-}
-
-/** Expects the one-line failure every bad input must give: exit 2, no stdout, no stack trace. */
-function expectOneLineFailure(result: CliRun, ...fragments: string[]): void {
-  expect(result.code).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).toMatch(/^k8s-security: /);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  for (const fragment of fragments) expect(result.stderr).toContain(fragment);
+function writeFiles(files: Record<string, string>): Promise<void> {
+  return writeFilesIn(workDir, files);
 }
 
 const SHOP_NAMESPACES = `apiVersion: v1

@@ -1,29 +1,23 @@
 import {
-  AnalyzerInputError,
-  clusterModelFromObjects,
   explanationText,
-  externalEndpoint,
   iterateEndpointPairs,
   iterateReachability,
-  objectRef,
   reachabilityStatistics,
   summarizeByNamespace,
   type ClusterContainerPort,
   type ClusterModel,
-  type ClusterModelLoad,
   type NamespaceReachability,
   type Explanation,
   type ReachabilityQuery,
-  type SourcedObject,
 } from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
-import { MANIFEST_INPUT_USAGE, printWarnings, readManifestInput } from '../input/manifest-input.js';
-import { LIVE_CLUSTER_USAGE, liveSourceOf } from '../live/live-flags.js';
-import { readLiveCluster } from '../live/read-cluster.js';
+import { readAnalyzerInput } from '../input/analyzer-input.js';
+import { addExternals, buildModel, withManifestErrors } from '../input/manifest-model.js';
+import { MANIFEST_INPUT_USAGE } from '../input/manifest-input.js';
+import { LIVE_CLUSTER_USAGE } from '../live/live-flags.js';
 import { CONNECTION_LAYOUT, ReportWriter, isGraphFormat, pairLayout, type GraphOutputFormat, type OutputRow, type ReportFrame } from '../output/analyze-formats.js';
 import { GraphCollector } from '../output/analyze-graph-data.js';
 import { isExternalEndpoint, writeNamespaceSummary } from '../output/analyze-namespace-summary.js';
-import { describePaths } from '../conventions/progress.js';
 import { parseAnalyzeOptions, type AnalyzeOptions } from './analyze-options.js';
 
 export const ANALYZE_USAGE = `Usage: k8s-security analyze PATH... [options]
@@ -59,10 +53,10 @@ Exit codes: 0 analysis printed, 2 bad flags or manifests.`;
 /** `k8s-security analyze`: the reachability of the endpoints the manifests describe. */
 export async function analyze(args: readonly string[], io: CommandIo): Promise<number> {
   const options = parseAnalyzeOptions(args);
-  const documents = await readDocuments(options, io);
+  const documents = await readAnalyzerInput({ command: 'analyze', paths: options.paths, live: options.live, skipInvalid: options.skipInvalid, allowEmpty: options.allowEmpty }, io);
   io.progress?.(`building the cluster model from ${documents.objects.length} objects`);
   const { model, notes } = buildModel(documents.objects);
-  const modelWithExternals = addExternals(model, options);
+  const modelWithExternals = addExternals(model, options.externals);
   checkEndpointExists('--from', options.from, modelWithExternals);
   checkEndpointExists('--to', options.to, modelWithExternals);
   const query: ReachabilityQuery = { from: options.from, to: options.to, port: options.port, protocol: options.protocol };
@@ -223,70 +217,6 @@ function columnWidths(model: ClusterModel, options: AnalyzeOptions, perConnectio
   return [from, to, ports];
 }
 
-/** The objects to analyze, from files, stdin or a live cluster, and what reading them noted. */
-async function readDocuments(options: AnalyzeOptions, io: CommandIo): Promise<{ objects: SourcedObject[]; notes: string[] }> {
-  const live = liveSourceOf(options.live, options.paths, io, 'analyze');
-  io.progress?.(live ? 'reading the cluster' : `reading ${describePaths(options.paths)}`);
-  if (live) {
-    const cluster = await readLiveCluster(live);
-    return { objects: cluster.objects.map((object) => ({ file: cluster.source, line: 0, object })), notes: [] };
-  }
-  const input = await readManifestInput(options.paths, io, { command: 'analyze', skipInvalid: options.skipInvalid, allowEmpty: options.allowEmpty });
-  printWarnings(input.warnings, io);
-  return input;
-}
-
-function buildModel(documents: readonly SourcedObject[]): ClusterModelLoad {
-  return withManifestErrors(documents, () => {
-    const load = clusterModelFromObjects(documents.map((document) => document.object));
-    return { model: load.model, notes: load.notes.map((note) => withSourceLocations(note, documents)) };
-  });
-}
-
-/**
- * Runs a step of the analyzer and turns its input errors into one line that names the file and
- * line of the object at fault. Some checks (e.g. two policies with one name) only run when the
- * evaluator indexes the model, so analysis needs this as much as loading does.
- */
-function withManifestErrors<T>(documents: readonly SourcedObject[], step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    if (error instanceof AnalyzerInputError) {
-      const source = locateObject(error.objectRef, documents);
-      const where = source ? `${locationText(source)}: ` : '';
-      throw new UsageError(`${where}${withSourceLocations(error.objectRef, documents)}: ${error.field}: ${error.problem}`);
-    }
-    throw error;
-  }
-}
-
-const OBJECT_POSITION = /objects\[(\d+)\]/;
-
-/** `file:line` of a document; objects of a live cluster have no line. */
-function locationText(source: SourcedObject): string {
-  return source.line > 0 ? `${source.file}:${source.line}` : source.file;
-}
-
-/** Finds the object an analyzer reference points at: `Kind objects[3]` by position, `Kind namespace/name` by identity. */
-function locateObject(ref: string, documents: readonly SourcedObject[]): SourcedObject | undefined {
-  const position = OBJECT_POSITION.exec(ref);
-  if (position) return documents[Number(position[1])];
-  return documents.find((document) => objectRef(document.object, '') === ref);
-}
-
-/** The analyzer names nameless objects by input position; users know them by file and line. */
-function withSourceLocations(text: string, documents: readonly SourcedObject[]): string {
-  return text.replace(new RegExp(OBJECT_POSITION.source, 'g'), (match, index: string) => {
-    const document = documents[Number(index)];
-    return document ? locationText(document) : match;
-  });
-}
-
-function addExternals(model: ClusterModel, options: AnalyzeOptions): ClusterModel {
-  if (options.externals.length === 0) return model;
-  return { ...model, endpoints: [...model.endpoints, ...options.externals.map((spec) => externalEndpoint(spec.ip, spec.ports))] };
-}
 
 function endpointIds(model: ClusterModel): string[] {
   return model.endpoints.map((endpoint) => endpoint.id);

@@ -104,6 +104,39 @@ describe('k8s-security evidence on the examples', () => {
     expect(bundle.assertions.find((a) => a.id === 'isolation:dev->production')!.status).toBe('pass');
   });
 
+  it('adds the threat-model assertions of --expect files, checked by verify, and fails on a broken one', async () => {
+    const threatModels = ['dev', 'staging', 'prod'].flatMap((environment) => ['--expect', `examples/threat-model/${environment}.yaml`]);
+    const folder = path.join(out, 'verify');
+    const passing = await run(['evidence', CLUSTER, ...ALL_ENVIRONMENTS, ...SCOPE, ...threatModels, '--out', folder, '--timestamp', '2026-02-01T08:00:00Z', '--output', 'json']);
+    expect({ code: passing.code, stderr: passing.stderr }).toEqual({ code: 0, stderr: '' });
+    const bundle = bundleIn(folder, '20260201T080000Z');
+    expect(evidenceBundleProblems(bundle)).toEqual([]);
+    const verified = bundle.assertions.filter((a) => a.producer === 'verify');
+    expect(verified.length).toBeGreaterThanOrEqual(30);
+    expect(verified.every((a) => a.status === 'pass')).toBe(true);
+    expect(verified.find((a) => a.id === 'verify:prod-threat-model/production-monitoring')).toMatchObject({
+      expected: 'allowed',
+      statement: expect.stringContaining('Prometheus reaches every pod of production on its metrics ports 9090/TCP only.') as string,
+    });
+    expect(bundle.assertions.filter((a) => a.producer === 'analyzer').length).toBeGreaterThan(0);
+
+    const prodOnly = path.join(out, 'verify-prod-only');
+    const failing = await run(['evidence', CLUSTER, 'manifests/14_namespace_isolation-prod.yaml', ...SCOPE, ...threatModels, '--out', prodOnly, '--timestamp', '2026-02-01T08:00:00Z', '--output', 'json']);
+    expect(failing.code).toBe(1);
+    const broken = bundleIn(prodOnly, '20260201T080000Z').assertions.filter((a) => a.producer === 'verify' && a.status === 'fail').map((a) => a.id);
+    expect(broken).toContain('verify:dev-threat-model/dev-no-ingress-from-other-namespaces');
+    expect(broken.some((id) => id.startsWith('verify:prod-threat-model/'))).toBe(false);
+  });
+
+  it('refuses a broken --expect file before writing anything: exit 2, one line', async () => {
+    const folder = path.join(out, 'verify-bad');
+    const { code, stderr } = await run(['evidence', CLUSTER, '--expect', 'examples/reference-cluster.yaml', '--out', folder]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('examples/reference-cluster.yaml');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(() => readdirSync(folder)).toThrow();
+  });
+
   it('compares two bundles: policies added, assertions and controls that changed verdict', async () => {
     const previous = path.join(out, 'prod-only', 'k8s-security-evidence-20251201T080000Z.json');
     const current = path.join(out, 'all', 'k8s-security-evidence-20260131T093000Z.json');

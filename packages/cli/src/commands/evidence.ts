@@ -17,6 +17,7 @@ import { renderEvidenceHtml } from '../evidence/render-html.js';
 import { renderComparisonMarkdown, renderEvidenceMarkdown } from '../evidence/render-markdown.js';
 import { readLiveCluster } from '../live/read-cluster.js';
 import { printWarnings, readManifestInput } from '../input/manifest-input.js';
+import { readExpectationsFile } from '../input/read-expectations.js';
 
 export const EVIDENCE_USAGE = `Usage: k8s-security evidence PATH... [options]
        k8s-security evidence --kubeconfig FILE [--context NAME] [options]
@@ -24,7 +25,8 @@ export const EVIDENCE_USAGE = `Usage: k8s-security evidence PATH... [options]
 
 Writes a dated evidence bundle for an assessment: the policies in effect per
 namespace with a digest of each, the semantic audit, the reachability between
-namespaces and the environment-isolation assertions computed by the analyzer,
+namespaces and the environment-isolation assertions computed by the analyzer
+(plus the threat-model assertions of --expect files, checked by verify),
 the PCI DSS, SOC 2, HIPAA, CIS and MITRE control verdicts, and the tool and
 Kubernetes versions. Files: k8s-security-evidence-<UTC time>.md, .html, .json.
 Reads manifests (files, folders) or a live cluster (read-only list calls).
@@ -37,6 +39,9 @@ Options:
                        namespaces present, and those holding template #14)
   --include NS         also audit NS, e.g. a system namespace
   --exclude NS         leave NS out of the audit and the environments
+  --expect FILE        also check the reachability assertions of this verify
+                       file (repeatable), e.g. examples/threat-model/prod.yaml;
+                       each becomes an assertion with producer verify
   --previous FILE      an earlier bundle's .json: add what changed since it
   --timestamp TIME     date the bundle with this ISO 8601 time (default: now)
   --kubeconfig FILE    read the cluster of this kubeconfig instead of files
@@ -129,6 +134,7 @@ export async function evidence(args: readonly string[], io: CommandIo): Promise<
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       previous: { type: 'string' },
+      expect: { type: 'string', multiple: true },
       timestamp: { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
@@ -142,6 +148,7 @@ export async function evidence(args: readonly string[], io: CommandIo): Promise<
   if (values.kubeconfig === undefined && values.context !== undefined) throw new UsageError('--context needs --kubeconfig FILE');
   if (values.kubeconfig === undefined && positionals.length === 0) throw new UsageError('evidence needs files or a cluster: k8s-security evidence PATH... or --kubeconfig FILE');
   const previous = values.previous === undefined ? undefined : await readBundle(values.previous, io.cwd);
+  const expectationFiles = await Promise.all((values.expect ?? []).map((file) => readExpectationsFile(file, io.cwd)));
 
   let objects: readonly unknown[];
   let source: EvidenceBundle['source'];
@@ -171,6 +178,7 @@ export async function evidence(args: readonly string[], io: CommandIo): Promise<
       toolVersion: cliVersion(),
       ...(values.environments ? { environments: splitList(values.environments) } : {}),
       audit: { include: splitList(values.include), exclude: splitList(values.exclude) },
+      verify: expectationFiles.map((file) => ({ name: file.document.metadata.name, expectations: file.expectations })),
     });
   } catch (error) {
     if (error instanceof AnalyzerInputError) throw new UsageError(error.message);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compileExpectations } from '@k8s-security-pro/core';
 import { main } from '../main.js';
 
 let dir: string;
@@ -33,6 +34,9 @@ describe('k8s-security generate', () => {
     expect(overlay).toContain('path: /spec/ingress/0/ports/0/port\n        value: 8443');
     expect(existsSync(join(dir, 'out/kustomize/base/kustomization.yaml'))).toBe(true);
     expect(readFileSync(join(dir, 'out/manifests/14_namespace_isolation-qa.yaml'), 'utf8')).toContain('namespace: qa');
+    const threatModel = compileExpectations(parse(readFileSync(join(dir, 'out/threat-model/qa.yaml'), 'utf8')));
+    expect(threatModel.document.metadata.name).toBe('qa-threat-model');
+    expect(threatModel.document.expectations.find((expectation) => expectation.id === 'qa-monitoring')).toMatchObject({ ports: ['8443/TCP'], expect: 'allowedOnly' });
     expect(stdout).toContain('wrote');
   });
 

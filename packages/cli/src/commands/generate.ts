@@ -2,7 +2,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, parseEnvironmentsConfig, type EnvironmentDefinition } from '@k8s-security-pro/core';
-import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests } from '@k8s-security-pro/render';
+import { renderEnvironmentValues, renderKustomizeBase, renderKustomizeOverlay, renderManifests, renderThreatModel } from '@k8s-security-pro/render';
 import { parseDocument } from 'yaml';
 import { UsageError, type CommandIo } from '../io.js';
 import { writeAtomically } from '../output/write-atomically.js';
@@ -15,6 +15,7 @@ Renders your own environments (FILE, YAML) into DIR:
   values-<env>.yaml                        for: helm install ... ./charts/k8s-security -f DIR/values-<env>.yaml
   kustomize/base, kustomize/overlays/<env> for: kubectl apply -k DIR/kustomize/overlays/<env>
   manifests/14_namespace_isolation-<env>.yaml for: kubectl apply -f
+  threat-model/<env>.yaml                  for: k8s-security verify --expect DIR/threat-model/<env>.yaml
 
 FILE:
   environments:
@@ -166,6 +167,8 @@ export function renderEnvironments(environments: readonly EnvironmentDefinition[
   for (const environment of environments) {
     add(renderKustomizeOverlay(environment));
     add(renderManifests(environment));
+    // The threat model lands beside the renders, not under examples/ as in the repository.
+    for (const content of renderThreatModel(environment).values()) files.set(`threat-model/${environment.name}.yaml`, content);
   }
   return files;
 }

@@ -10,6 +10,8 @@ export interface OutputStream {
   once?(event: 'drain', listener: () => void): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  /** A stream whose `write` returned false emits 'drain' once it can take more. */
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** The process environment, or the part of it a test injects. */

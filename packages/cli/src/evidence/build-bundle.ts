@@ -14,14 +14,16 @@ import {
   auditNamespaces,
   clusterModelFromObjects,
   controlTag,
+  checkExpectations,
   controlVerdicts,
   resolveNamespaceIsolationOptions,
+  type CompiledExpectation,
   type AuditOptions,
   type LabelSelector,
   type NetworkPolicy,
 } from '@k8s-security-pro/core';
 import { UsageError } from '../io.js';
-import { EVIDENCE_BUNDLE_SCHEMA, type BundleFramework, type BundleNamespace, type EvidenceBundle } from './bundle-model.js';
+import { EVIDENCE_BUNDLE_SCHEMA, type AssertionResult, type BundleFramework, type BundleNamespace, type EvidenceBundle } from './bundle-model.js';
 import { REACHABILITY_METHOD, environmentAssertions, namespaceReachability, withEvidenceProbes } from './environment-reachability.js';
 
 export interface EvidenceInput {
@@ -34,6 +36,22 @@ export interface EvidenceInput {
   /** Namespaces the isolation assertions are about; by default the built-in environments' namespaces and those holding template #14. */
   readonly environments?: readonly string[];
   readonly audit?: Pick<AuditOptions, 'include' | 'exclude'>;
+  /** Expectation files (`--expect`) whose assertions `verify` checks into the bundle. */
+  readonly verify?: readonly { readonly name: string; readonly expectations: readonly CompiledExpectation[] }[];
+}
+
+/** The results of `verify` as bundle assertions: `verify:<file name>/<id>`, a vacuous assertion failing. */
+function verifyAssertions(model: Parameters<typeof checkExpectations>[0], verify: EvidenceInput['verify']): AssertionResult[] {
+  return (verify ?? []).flatMap(({ name, expectations }) =>
+    checkExpectations(model, name, expectations, { maxCounterExamples: 1 }).results.map((result) => ({
+      id: `verify:${name}/${result.id}`,
+      producer: 'verify' as const,
+      statement: result.description ? `${result.description} (${result.statement})` : result.statement,
+      expected: result.expect === 'denied' ? ('denied' as const) : ('allowed' as const),
+      status: result.status === 'pass' ? ('pass' as const) : ('fail' as const),
+      observed: result.observed,
+    })),
+  );
 }
 
 /** JSON with object keys sorted at every level: the same object always gives the same bytes. */
@@ -97,7 +115,7 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
 
   const probed = withEvidenceProbes(model, environments);
   const reachability = namespaceReachability(probed);
-  const assertions = environmentAssertions(environments, reachability.pairs);
+  const assertions = [...environmentAssertions(environments, reachability.pairs), ...verifyAssertions(model, input.verify)];
   const audited = new Set(auditResult.namespaces.map((entry) => entry.namespace));
 
   const namespaces: BundleNamespace[] = [...new Set([...known, ...audited])].sort().map((name) => ({

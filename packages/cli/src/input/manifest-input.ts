@@ -5,7 +5,7 @@
  */
 import { UnreadableDocumentError, parseManifestText, readKubernetesObjects, unreadableLocation, type SourcedObject } from '@k8s-security-pro/core/analyzer';
 import { UsageError, type CommandIo } from '../io.js';
-import { readManifestSources } from './read-manifests.js';
+import { readManifestSources, type ManifestSource } from './read-manifests.js';
 
 /** parseArgs options shared by every command that reads manifests. */
 export const MANIFEST_INPUT_FLAGS = {
@@ -42,7 +42,16 @@ export interface ManifestInput {
  *   `skipInvalid`), no objects at all (unless `allowEmpty`).
  */
 export async function readManifestInput(paths: readonly string[], io: CommandIo, options: ManifestInputOptions): Promise<ManifestInput> {
-  const sources = await readManifestSources(paths, io, options.command);
+  return readManifestObjects(await readManifestSources(paths, io, options.command), paths.join(', '), options);
+}
+
+/**
+ * Reads manifest texts already in memory (e.g. files of a git revision) into Kubernetes
+ * objects; `described` names the input in the "no objects" error.
+ *
+ * @throws {UsageError} as {@link readManifestInput}.
+ */
+export function readManifestObjects(sources: readonly ManifestSource[], described: string, options: ManifestInputOptions): ManifestInput {
   const parsed = sources.map((source) => parseManifestText(source.text, source.file));
   let read;
   try {
@@ -60,7 +69,7 @@ export async function readManifestInput(paths: readonly string[], io: CommandIo,
   if (read.objects.length === 0 && !options.allowEmpty) {
     const skippedNote = read.skipped.length > 0 ? ` (${read.skipped.length} unreadable document(s) skipped)` : '';
     throw new UsageError(
-      `no Kubernetes objects in ${paths.join(', ')}${skippedNote}: check the paths (empty, comments-only and ---only files hold none), or pass --allow-empty to accept empty input`,
+      `no Kubernetes objects in ${described}${skippedNote}: check the paths (empty, comments-only and ---only files hold none), or pass --allow-empty to accept empty input`,
     );
   }
   return {

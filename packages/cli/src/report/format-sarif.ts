@@ -4,11 +4,16 @@
  *
  * @see https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Log, PhysicalLocation, ReportingDescriptor, Result } from 'sarif';
 import type { Report, ReportResult } from './report-model.js';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/** A file and line as a SARIF physical location (forward slashes, URI-encoded). */
+export function sarifPhysicalLocation(location: { readonly file: string; readonly line: number }): PhysicalLocation {
+  return { artifactLocation: { uri: encodeURI(location.file.split('\\').join('/')) }, region: { startLine: location.line } };
+}
 
 function sarifResult(result: ReportResult, ruleIndex: number): Result {
   const logicalName = result.path ? `${result.subject}:${result.path}` : result.subject;
@@ -20,14 +25,7 @@ function sarifResult(result: ReportResult, ruleIndex: number): Result {
     message: { text: result.message },
     locations: [
       {
-        ...(result.location
-          ? {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(result.location.file.split('\\').join('/')) },
-                region: { startLine: result.location.line },
-              },
-            }
-          : {}),
+        ...(result.location ? { physicalLocation: sarifPhysicalLocation(result.location) } : {}),
         logicalLocations: [{ fullyQualifiedName: logicalName, kind: 'resource' }],
       },
     ],

@@ -1,0 +1,238 @@
+/**
+ * The output formats of `k8s-security diff`: table, json (schema in docs/diff.md), md (a PR
+ * comment) and sarif (2.1.0). Rows are streamed as the diff finds them, except md, which keeps
+ * the first rows only: a PR comment has a size limit, and the rest is one `-o json` away.
+ */
+import type { PolicyRuleRef } from '@k8s-security-pro/core/analyzer';
+import type { Log, Result } from 'sarif';
+import { SARIF_SCHEMA_URI, SARIF_VERSION, sarifPhysicalLocation } from '../report/format-sarif.js';
+import { ChunkedWriter, markdownRow, type TextTarget } from './text-output.js';
+
+export const DIFF_OUTPUT_FORMATS = ['table', 'json', 'md', 'sarif'] as const;
+export type DiffOutputFormat = (typeof DIFF_OUTPUT_FORMATS)[number];
+
+/** Version of the JSON output; raised on any incompatible change. */
+export const DIFF_JSON_SCHEMA_VERSION = 1;
+
+/** Rows the md output shows before it points at `-o json`. */
+export const MARKDOWN_ROW_LIMIT = 100;
+
+/** Where a policy or workload is written: file (as the user named it) and line; none for a cluster. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** One printed row: the ports of one pair that changed the same way for the same cause. */
+export interface DiffRow {
+  readonly change: 'opened' | 'closed';
+  readonly from: string;
+  readonly to: string;
+  /** e.g. `5432/TCP`, by port then protocol. */
+  readonly ports: readonly string[];
+  /** One readable line: the rules and policies behind the change. */
+  readonly cause: string;
+  /** Opened: the NEW rules that allow it. Closed: the OLD rules that allowed it. */
+  readonly rules: readonly PolicyRuleRef[];
+  /** Closed: the NEW policies that isolate an end and deny it. */
+  readonly isolatedBy: readonly string[];
+  /** Opened: the OLD policies that isolated an end and denied it. */
+  readonly formerlyIsolatedBy: readonly string[];
+  /** Where the policy that causes the change is written, when known (sarif). */
+  readonly location?: SourceLocation;
+}
+
+/** What is known before the first row. */
+export interface DiffFrame {
+  readonly format: DiffOutputFormat;
+  readonly oldLabel: string;
+  readonly newLabel: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Widths of the FROM, TO and PORTS columns of the table. */
+  readonly widths: readonly [number, number, number];
+  readonly toolVersion: string;
+}
+
+/** Totals printed at the end. */
+export interface DiffCounts {
+  pairs: number;
+  opened: number;
+  closed: number;
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+function countsLine(counts: DiffCounts, frame: DiffFrame): string {
+  const endpoints = `${plural(frame.added.length, 'endpoint')} added, ${frame.removed.length} removed`;
+  if (counts.opened + counts.closed === 0) return `No connection changes between OLD and NEW; ${endpoints}.`;
+  return `${plural(counts.opened, 'connection')} opened, ${counts.closed} closed, in ${plural(counts.pairs, 'endpoint pair')}; ${endpoints}.`;
+}
+
+const RESULTS_PLACEHOLDER = '"\u0000results\u0000"';
+
+/** Streams the rows of one diff in one format. */
+export class DiffWriter {
+  private readonly out: ChunkedWriter;
+  private rows = 0;
+  private readonly kept: DiffRow[] = [];
+  private sarifTail = '';
+
+  constructor(
+    private readonly frame: DiffFrame,
+    target: TextTarget,
+  ) {
+    this.out = new ChunkedWriter(target);
+    this.start();
+  }
+
+  private start(): void {
+    const { frame } = this;
+    switch (frame.format) {
+      case 'table': {
+        this.out.write(`OLD: ${frame.oldLabel}\nNEW: ${frame.newLabel}\n`);
+        if (frame.added.length > 0) this.out.write(`Endpoints added (their connections are not listed): ${frame.added.join(', ')}\n`);
+        if (frame.removed.length > 0) this.out.write(`Endpoints removed (their connections are not listed): ${frame.removed.join(', ')}\n`);
+        return;
+      }
+      case 'json':
+        this.out.write(
+          `{"schemaVersion":${DIFF_JSON_SCHEMA_VERSION},"old":${JSON.stringify(frame.oldLabel)},"new":${JSON.stringify(frame.newLabel)},` +
+            `"endpoints":${JSON.stringify({ added: frame.added, removed: frame.removed })},"changes":[`,
+        );
+        return;
+      case 'md':
+        return;
+      case 'sarif': {
+        const log: Log = {
+          $schema: SARIF_SCHEMA_URI,
+          version: SARIF_VERSION,
+          runs: [
+            {
+              tool: {
+                driver: {
+                  name: 'k8s-security diff',
+                  version: frame.toolVersion,
+                  rules: [
+                    {
+                      id: 'connection-opened',
+                      name: 'ConnectionOpened',
+                      shortDescription: { text: 'A connection denied in OLD is allowed in NEW' },
+                      defaultConfiguration: { level: 'warning' },
+                    },
+                    {
+                      id: 'connection-closed',
+                      name: 'ConnectionClosed',
+                      shortDescription: { text: 'A connection allowed in OLD is denied in NEW' },
+                      defaultConfiguration: { level: 'note' },
+                    },
+                  ],
+                },
+              },
+              properties: { old: frame.oldLabel, new: frame.newLabel, endpointsAdded: [...frame.added], endpointsRemoved: [...frame.removed] },
+              results: [],
+            },
+          ],
+        };
+        const text = JSON.stringify(log, null, 2).replace('"results": []', `"results": [${RESULTS_PLACEHOLDER}]`);
+        const [head, tail] = text.split(RESULTS_PLACEHOLDER);
+        this.out.write(head!);
+        this.sarifTail = tail!;
+        return;
+      }
+    }
+  }
+
+  row(row: DiffRow): void {
+    const first = this.rows++ === 0;
+    const { frame } = this;
+    switch (frame.format) {
+      case 'table': {
+        const [from, to, ports] = frame.widths;
+        if (first) this.out.write(`\n${['CHANGE', 'FROM'.padEnd(from), 'TO'.padEnd(to), 'PORTS'.padEnd(ports), 'CAUSE'].join('  ')}\n`);
+        this.out.write(`${[row.change.padEnd(6), row.from.padEnd(from), row.to.padEnd(to), row.ports.join(',').padEnd(ports), row.cause].join('  ')}\n`);
+        return;
+      }
+      case 'json': {
+        const wire = {
+          change: row.change,
+          from: row.from,
+          to: row.to,
+          ports: row.ports,
+          cause: row.cause,
+          rules: row.rules,
+          isolatedBy: row.isolatedBy,
+          formerlyIsolatedBy: row.formerlyIsolatedBy,
+          ...(row.location ? { location: row.location } : {}),
+        };
+        this.out.write(`${first ? '\n' : ',\n'}${JSON.stringify(wire)}`);
+        return;
+      }
+      case 'md':
+        if (this.kept.length < MARKDOWN_ROW_LIMIT) this.kept.push(row);
+        return;
+      case 'sarif':
+        row.ports.forEach((port, k) => {
+          const result: Result = {
+            ruleId: row.change === 'opened' ? 'connection-opened' : 'connection-closed',
+            ruleIndex: row.change === 'opened' ? 0 : 1,
+            level: row.change === 'opened' ? 'warning' : 'note',
+            message: { text: `${row.from} -> ${row.to} ${port} is ${row.change === 'opened' ? 'newly allowed' : 'newly denied'}: ${row.cause}` },
+            locations: [
+              {
+                ...(row.location ? { physicalLocation: sarifPhysicalLocation(row.location) } : {}),
+                logicalLocations: [{ fullyQualifiedName: `${row.from} -> ${row.to} ${port}`, kind: 'resource' }],
+              },
+            ],
+            partialFingerprints: { connection: `${row.change} ${row.from} ${row.to} ${port}` },
+            properties: { from: row.from, to: row.to, port, rules: row.rules, isolatedBy: row.isolatedBy, formerlyIsolatedBy: row.formerlyIsolatedBy },
+          };
+          const indented = JSON.stringify(result, null, 2).replaceAll('\n', '\n        ');
+          this.out.write(`${first && k === 0 ? '\n        ' : ',\n        '}${indented}`);
+        });
+        return;
+    }
+  }
+
+  /** Resolves once the output can take more (see ChunkedWriter.drained). */
+  async drained(): Promise<void> {
+    this.out.flush();
+    await this.out.drained();
+  }
+
+  end(counts: DiffCounts): void {
+    const { frame } = this;
+    switch (frame.format) {
+      case 'table':
+        this.out.write(`\n${countsLine(counts, frame)}\n`);
+        break;
+      case 'json':
+        this.out.write(`${this.rows > 0 ? '\n' : ''}],"summary":${JSON.stringify({ ...counts, endpointsAdded: frame.added.length, endpointsRemoved: frame.removed.length })}}\n`);
+        break;
+      case 'md':
+        this.writeMarkdown(counts);
+        break;
+      case 'sarif':
+        this.out.write(`${this.rows > 0 ? '\n      ' : ''}${this.sarifTail}\n`);
+        break;
+    }
+    this.out.flush();
+  }
+
+  private writeMarkdown(counts: DiffCounts): void {
+    const { frame } = this;
+    const code = (text: string) => `\`${text.replaceAll('`', "'")}\``;
+    const lines = [`### Connectivity diff: ${code(frame.oldLabel)} → ${code(frame.newLabel)}`, ''];
+    lines.push(counts.opened > 0 ? `**${countsLine(counts, frame)}**` : countsLine(counts, frame));
+    if (frame.added.length > 0) lines.push('', `Endpoints added: ${frame.added.map(code).join(', ')}`);
+    if (frame.removed.length > 0) lines.push('', `Endpoints removed: ${frame.removed.map(code).join(', ')}`);
+    if (this.kept.length > 0) {
+      lines.push('', markdownRow(['Change', 'From', 'To', 'Ports', 'Cause']), markdownRow(['---', '---', '---', '---', '---']));
+      for (const row of this.kept) lines.push(markdownRow([row.change === 'opened' ? '**opened**' : 'closed', code(row.from), code(row.to), row.ports.join(', '), row.cause]));
+      if (this.rows > this.kept.length) {
+        lines.push('', `…and ${plural(this.rows - this.kept.length, 'more row')}: run \`k8s-security diff OLD NEW -o json\` for all of them.`);
+      }
+    }
+    this.out.write(`${lines.join('\n')}\n`);
+  }
+}
