@@ -8,17 +8,20 @@
  * Covered: every render target (RENDER_TARGETS: the list `render --target` offers) for every
  * built-in and example custom environment, through the core API and the CLI; the GitOps fleet
  * (`generate --gitops argocd|flux`, both sources) and the Applications Argo CD's generator makes
- * for a fleet of three clusters. The check is shown to fail: the policy API's own invalid CRD
+ * for a fleet of three clusters; the chart (`cilium.enabled`, with and without the FQDN
+ * allow-list) and the Kustomize Cilium components for every environment. The check is shown to fail: the policy API's own invalid CRD
  * test data, a broken CiliumNetworkPolicy, Application and Kustomization are all refused.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import {
   ENVIRONMENTS,
   RENDER_TARGETS,
   argoCdApplication,
   ciliumNetworkPolicies,
   parseEnvironmentsConfig,
+  resolveNamespaceIsolationOptions,
   toYamlStream,
   type EnvironmentDefinition,
   type FleetOptions,
@@ -28,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, parseYamlStream } from './cluster.js';
 import { ControlPlane } from './control-plane.js';
 import { CRD_MODULES, allCrdFiles, moduleDir, networkPolicyApiTestData } from './crds.js';
-import { REPO_ROOT, describeFailure, run, type CommandResult } from './process.js';
+import { REPO_ROOT, describeFailure, run, runOk, toolPath, type CommandResult } from './process.js';
 
 const CLI = 'packages/cli/bin/k8s-security.js';
 
@@ -186,6 +189,45 @@ describe('CiliumNetworkPolicy with the egress allow-list by DNS name', () => {
     await expectAccepted('the unbroken policy', [policy!]);
     await expectRefused('broken CiliumNetworkPolicy', { ...policy!, spec: breakSpec(policy!.spec as unknown as Record<string, unknown>) }, reason);
   });
+});
+
+/**
+ * `kustomize build` of an environment's overlay with the one line a user adds,
+ * `components: [../../components/cilium/<env>]`: the overlay is copied into `scratch` with its
+ * paths rebased (Kustomize takes relative paths only).
+ */
+async function kustomizeWithCilium(environment: EnvironmentDefinition, scratch: string): Promise<string> {
+  const overlayDir = join(REPO_ROOT, 'kustomize/overlays', environment.name);
+  const dir = join(scratch, environment.name);
+  mkdirSync(dir, { recursive: true });
+  const overlay = parse(readFileSync(join(overlayDir, 'kustomization.yaml'), 'utf8')) as { resources: string[]; components?: string[] };
+  const rebase = (path: string) => relative(dir, join(overlayDir, path));
+  const components = [...(overlay.components ?? []), `../../components/cilium/${environment.name}`].map(rebase);
+  writeFileSync(join(dir, 'kustomization.yaml'), toYamlStream([{ ...overlay, resources: overlay.resources.map(rebase), components }]));
+  return (await runOk(toolPath('kustomize'), ['build', dir])).stdout;
+}
+
+describe('the chart and the Kustomize tree with the Cilium part on', () => {
+  const ciliumIn = (yaml: string) => objectsOf(yaml).filter((object) => object.kind === 'CiliumNetworkPolicy');
+  const scratch = mkdtempSync(join(tmpdir(), 'k8s-security-cilium-e2e-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it.each(ENVIRONMENTS.map((environment) => [environment.name, environment] as const))(
+    'every CiliumNetworkPolicy of environment %s passes the server-side dry run, from helm template (with and without the FQDN allow-list) and kustomize build',
+    async (envName, environment) => {
+      const namespace = resolveNamespaceIsolationOptions(environment.values).targetNamespaces[0]!;
+      const helm = ['template', 'k8s-security', 'charts/k8s-security', '-f', `charts/k8s-security/values-${envName}.yaml`, '-n', namespace, '--set', 'cilium.enabled=true'];
+      const plain = ciliumIn((await runOk(toolPath('helm'), helm, { cwd: REPO_ROOT })).stdout);
+      const fqdn = ['--set', 'cilium.fqdnEgress.names={api.example.com}', '--set', 'cilium.fqdnEgress.patterns={*.example.org}'];
+      const withFqdn = ciliumIn((await runOk(toolPath('helm'), [...helm, ...fqdn], { cwd: REPO_ROOT })).stdout);
+      expect(JSON.stringify(withFqdn)).toContain('toFQDNs');
+      const kustomize = ciliumIn(await kustomizeWithCilium(environment, scratch));
+      expect(kustomize.map((object) => object.metadata?.namespace)).toEqual(Array(kustomize.length).fill(namespace));
+      await expectAccepted(`helm template -f values-${envName}.yaml --set cilium.enabled=true`, plain);
+      await expectAccepted(`helm template -f values-${envName}.yaml with cilium.fqdnEgress`, withFqdn);
+      await expectAccepted(`kustomize build overlays/${envName} + components/cilium/${envName}`, kustomize);
+    },
+  );
 });
 
 describe('the policy API CRD test data', () => {

@@ -6,6 +6,7 @@
 import { namespaceIsolationOptionsJsonSchema, resolveNamespaceIsolationOptions } from '@k8s-security-pro/core';
 import { z } from 'zod';
 import { JSON_BANNER } from '../banner.js';
+import { chartCiliumDefaults, chartCiliumJsonSchema } from './cilium-values.js';
 
 /** `helm test` hooks: pods that check isolation from inside the cluster. */
 export const chartTestsSchema = z
@@ -101,6 +102,7 @@ export function chartValuesJsonSchema(): Record<string, unknown> {
       },
       clusterNetworkPolicy,
       tests,
+      cilium: chartCiliumJsonSchema(),
       global: { type: 'object', description: "Helm's values shared with parent charts; not used by this chart." },
     },
   });
@@ -141,5 +143,6 @@ export function chartDefaultValues(): Record<string, unknown> {
     targetNamespaces: [],
     clusterNetworkPolicy: chartClusterNetworkPolicySchema.parse({}),
     tests: chartTestsSchema.parse({}),
+    cilium: chartCiliumDefaults(),
   };
 }

@@ -18,6 +18,7 @@ import {
 import { banner } from '../banner.js';
 import type { RenderTemplate } from '../handlebars-env.js';
 import { changesForVersion } from './changelog.js';
+import { addCiliumTemplates } from './render-chart-cilium.js';
 import { chartDefaultValues, chartTestsSchema, chartValuesJsonSchema } from './chart-values.js';
 import { guardrailData } from './guardrail-data.js';
 import { chartParameters, formatDefault } from './parameters.js';
@@ -117,6 +118,7 @@ export function renderChart(render: RenderTemplate, environments: readonly Envir
       }),
     );
   }
+  addCiliumTemplates(render, add, defaults);
   add('templates/_cidr.tpl', render('chart/templates/_cidr.tpl.hbs', { banner: banner('helm') }));
   add('templates/clusternetworkpolicies.yaml', render('chart/templates/clusternetworkpolicies.yaml.hbs', { banner: banner('helm'), ...clusterNetworkPolicyHeader() }));
   add('templates/_guardrails.tpl', renderGuardrails(render));

@@ -18,6 +18,7 @@ import {
 } from '@k8s-security-pro/core';
 import { banner, yamlCommentLines } from '../banner.js';
 import { deepEqual, jsonPatchDiff } from './json-patch.js';
+import { renderCiliumComponent } from './render-kustomize-cilium.js';
 
 export const KUSTOMIZE_DIR = 'kustomize';
 
@@ -170,7 +171,9 @@ export function renderKustomizeOverlay(environment: EnvironmentDefinition): Map<
     `Environment "${environment.name}": ${environment.description}`,
     ...environment.differences.map((difference) => `- ${difference}`),
     `Apply: kubectl apply -k ${dir}`,
+    `Cilium: also add the CiliumNetworkPolicies with components: [${namespaces.length === 1 ? '../../' : '../../../'}components/cilium/${environment.name}]`,
   ];
+  for (const [path, content] of renderCiliumComponent(environment)) files.set(path, content);
   if (namespaces.length === 1) {
     files.set(`${dir}/kustomization.yaml`, namespaceKustomization(environment, namespaces[0]!, '../../', about));
     return files;
