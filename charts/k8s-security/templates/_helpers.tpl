@@ -101,6 +101,8 @@ matchExpressions:
 {{/* The CIDR of a list entry, which is either the CIDR or {cidr, opens...} (the core's cidrOf). */}}
 {{- define "k8s-security.cidrOf" -}}
 {{- if kindIs "map" . }}{{ .cidr }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+
 {{/*
 ClusterNetworkPolicy protocols from a values port list, as the core writes them: no port is the
 range 1-65535, port to a higher endPort a range, else the number. Fails, with the core's words,
