@@ -3,38 +3,16 @@
  * version, and is always torn down, whether the suite stops it or the test process dies.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.js';
 import { ControlPlane } from './control-plane.js';
-import { REPO_ROOT, pinnedVersion as pinned } from './process.js';
+import { REPO_ROOT, eventually, isAlive, pinnedVersion as pinned } from './process.js';
 import { listeningAddresses } from './sockets.js';
 
-/** Whether `pid` is a live process (a zombie waiting to be reaped counts as ended). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await sleep(200);
-  }
-  return check();
-}
 
 describe('ControlPlane', () => {
   let plane: ControlPlane;

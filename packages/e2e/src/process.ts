@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The monorepo root (this file is packages/e2e/src/process.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -113,4 +114,28 @@ export async function runOk(file: string, args: readonly string[], options: RunO
 export function describeFailure(result: CommandResult): string {
   const how = result.signal ? `was killed by ${result.signal}` : `exited ${result.code}`;
   return `\`${result.command}\` ${how}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
+}
+
+/** Whether `pid` is a live process (a zombie waiting to be reaped counts as ended). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` every 200 ms until it holds or `timeoutMs` passes; the last answer is the result. */
+export async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await sleep(200);
+  }
+  return check();
 }

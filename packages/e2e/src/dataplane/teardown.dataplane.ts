@@ -6,29 +6,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../process.js';
+import { REPO_ROOT, eventually, isAlive } from '../process.js';
 import { Dataplane } from './dataplane.js';
 import { listNetns } from './netns.js';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await sleep(200);
-  }
-  return check();
-}
 
 const TWO_PODS = `{
   namespaces: [{ name: 'a', labels: { 'kubernetes.io/metadata.name': 'a' } }],
