@@ -142,6 +142,7 @@ export {
  * evaluator of NetworkPolicy semantics (see analyzer/README.md for the rules and limits).
  */
 export { AnalyzerInputError } from './analyzer/analyzer-input-error.js';
+export type { ConformanceCase } from './analyzer/conformance/conformance-case.js';
 export {
   clusterModelFromObjects,
   externalEndpoint,

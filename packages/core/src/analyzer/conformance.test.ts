@@ -4,30 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { clusterModelFromObjects } from './cluster-model.js';
 import { evaluateConnection, iterateReachability } from './reachability.js';
-import type { Protocol } from './cluster-model.js';
+import type { ConformanceCase } from './conformance/conformance-case.js';
 
-interface ConformanceCase {
-  readonly name: string;
-  readonly model: {
-    readonly namespaces: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>> }>>;
-    readonly pods: readonly {
-      readonly namespace: string;
-      readonly name: string;
-      readonly labels: Readonly<Record<string, string>>;
-      readonly ip: string;
-      readonly ports: readonly { readonly port: number; readonly protocol: Protocol; readonly name?: string }[];
-    }[];
-  };
-  readonly policies: readonly unknown[];
-  readonly queries: readonly {
-    readonly from: string;
-    readonly to: string;
-    readonly port: number;
-    readonly protocol: Protocol;
-    readonly allowed: boolean;
-    readonly loopback?: boolean;
-  }[];
-}
 
 // The cases are checked in beside this suite; see conformance/README.md for their provenance.
 const casesDirectory = join(dirname(fileURLToPath(import.meta.url)), 'conformance', 'cases');

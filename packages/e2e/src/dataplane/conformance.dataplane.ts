@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { clusterModelFromObjects, type Connection, type Protocol } from '@k8s-security-pro/core';
+import { clusterModelFromObjects, type ConformanceCase, type Connection } from '@k8s-security-pro/core';
 import { REPO_ROOT } from '../process.js';
 import { connectionKey } from './dataplane.js';
 import { useDataplane } from './suite-support.js';
@@ -18,21 +18,6 @@ import { sctpNotProbedReason } from './host-requirements.js';
 
 const CASES_DIR = join(REPO_ROOT, 'packages/core/src/analyzer/conformance/cases');
 
-interface ConformanceCase {
-  readonly name: string;
-  readonly model: {
-    readonly namespaces: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>> }>>;
-    readonly pods: readonly {
-      readonly namespace: string;
-      readonly name: string;
-      readonly labels: Readonly<Record<string, string>>;
-      readonly ip: string;
-      readonly ports: readonly { readonly port: number; readonly protocol: Protocol; readonly name?: string }[];
-    }[];
-  };
-  readonly policies: readonly unknown[];
-  readonly queries: readonly { readonly from: string; readonly to: string; readonly port: number; readonly protocol: Protocol; readonly allowed: boolean; readonly loopback?: boolean }[];
-}
 
 function loadCases(): { file: string; data: ConformanceCase }[] {
   if (!existsSync(CASES_DIR)) throw new Error(`the conformance cases are missing: expected JSON files in ${CASES_DIR}`);
