@@ -6,6 +6,7 @@
  */
 import { cidrContains, formatIp, type ParsedCidr } from '../model/kubernetes-names.js';
 import type { NetworkPolicyProtocol } from '../model/network-policy.js';
+import type { CompiledPort } from '../analyzer/compiled-policy.js';
 import type { PreparedModel } from '../analyzer/reachability-preparation.js';
 import { NETWORK_POLICY_PROTOCOLS } from '../model/network-policy.js';
 
@@ -21,17 +22,25 @@ export function portIntervalText(interval: PortInterval): string {
   return `${interval.first === interval.last ? interval.first : `${interval.first}-${interval.last}`}/${interval.protocol}`;
 }
 
-/** Where the rules' port ranges tell ports apart: the first port of each interval, per protocol. */
+/**
+ * Where the rules' port ranges tell ports apart: the first port of each interval, per protocol.
+ * Every tier counts: NetworkPolicy rules, and the Admin and Baseline rules of cluster policies
+ * (an Admin Accept of one port splits "any port" as much as a NetworkPolicy rule does).
+ */
 export function policyPortEdges(prepared: PreparedModel): ReadonlyMap<NetworkPolicyProtocol, ReadonlySet<number>> {
   const edges = new Map<NetworkPolicyProtocol, Set<number>>(NETWORK_POLICY_PROTOCOLS.map((protocol) => [protocol, new Set([1])]));
-  const add = (protocol: NetworkPolicyProtocol, first: number, last: number) => {
-    edges.get(protocol)!.add(first);
-    if (last < 65535) edges.get(protocol)!.add(last + 1);
+  const add = (ports: readonly CompiledPort[] | undefined) => {
+    for (const port of ports ?? []) {
+      if (port.kind !== 'range') continue;
+      edges.get(port.protocol)!.add(port.first);
+      if (port.last < 65535) edges.get(port.protocol)!.add(port.last + 1);
+    }
   };
   for (const policy of prepared.policies) {
-    for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
-      for (const port of rule.ports ?? []) if (port.kind === 'range') add(port.protocol, port.first, port.last);
-    }
+    for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) add(rule.ports);
+  }
+  for (const policy of prepared.clusterPolicies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) add(rule.ports);
   }
   return edges;
 }
@@ -101,7 +110,8 @@ function blockEnd(cidr: ParsedCidr): bigint {
 
 /**
  * One address per part of `cidr` (minus `except`) that the model's ipBlocks treat alike: the
- * start of the range and every ipBlock edge inside it.
+ * start of the range and every ipBlock edge inside it. `prepared.peers` holds the peers of
+ * every tier, so cluster policies' `networks` CIDRs are edges too.
  */
 export function probeAddresses(cidr: ParsedCidr, except: readonly ParsedCidr[], prepared: PreparedModel): string[] {
   const end = blockEnd(cidr);
