@@ -106,6 +106,50 @@ describe('k8s-security verify', () => {
     expect(stdout).toContain('vacuous: "from" (pods app=wbe of dev) matches no endpoint; an assertion about nothing cannot hold');
   });
 
+  it('judges every port an AdminNetworkPolicy or BaselineAdminNetworkPolicy tells apart, and names the tier rule', async () => {
+    const admin = path.join(dir, 'admin.yaml');
+    writeFileSync(
+      admin,
+      toYamlStream([
+        {
+          apiVersion: 'policy.networking.k8s.io/v1alpha1',
+          kind: 'AdminNetworkPolicy',
+          metadata: { name: 'dev-debug' },
+          spec: {
+            priority: 10,
+            subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'production' } } },
+            ingress: [{ name: 'debug', action: 'Allow', from: [{ namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'dev' } } }], ports: [{ portNumber: { protocol: 'TCP', port: 7000 } }] }],
+          },
+        },
+        {
+          apiVersion: 'policy.networking.k8s.io/v1alpha1',
+          kind: 'BaselineAdminNetworkPolicy',
+          metadata: { name: 'default' },
+          spec: {
+            subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'staging' } } },
+            ingress: [{ action: 'Deny', from: [{ namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'dev' } } }], ports: [{ portRange: { protocol: 'UDP', start: 30000, end: 32767 } }] }],
+          },
+        },
+      ]),
+    );
+    const prodOnly = path.join(dir, 'prod-isolation.yaml');
+    const prod = ENVIRONMENTS.find((environment) => environment.name === 'prod')!;
+    writeFileSync(prodOnly, toYamlStream(namespaceIsolation(prod.values).filter((policy) => policy.metadata.namespace === 'production')));
+    const file = writeExpectations('tiers.yaml', [
+      { id: 'dev-not-to-production', from: { namespace: 'dev' }, to: { namespace: 'production' }, expect: 'denied' },
+      { id: 'dev-reaches-staging', from: { namespace: 'dev' }, to: { namespace: 'staging' }, expect: 'allowed' },
+    ]);
+    const { code, stdout } = await run(['--expect', file, 'examples/reference-cluster.yaml', prodOnly, admin, '-o', 'json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { results: { id: string; status: string; counterExamples: { to: string; ports: string[]; allowed: boolean; decidedBy: string[] }[] }[] };
+    const [production, staging] = report.results;
+    expect(production).toMatchObject({ id: 'dev-not-to-production', status: 'fail' });
+    expect(production!.counterExamples.map((example) => `${example.to} ${example.ports.join(',')}`)).toEqual(expect.arrayContaining(['production/app 7000/TCP', 'production/db 7000/TCP']));
+    expect(production!.counterExamples[0]!.decidedBy).toEqual(['AdminNetworkPolicy/dev-debug ingress rule 0']);
+    expect(staging).toMatchObject({ id: 'dev-reaches-staging', status: 'fail' });
+    expect(new Set(staging!.counterExamples.map((example) => `${example.ports.join(',')} ${example.allowed ? 'allowed' : 'denied'}`))).toEqual(new Set(['30000-32767/UDP denied']));
+  });
+
   it('reads a live cluster with --kubeconfig, read-only', async () => {
     const file = writeExpectations('live.yaml', [
       { id: 'legacy-not-to-production', from: { namespace: 'legacy' }, to: { namespace: 'production' }, expect: 'denied' },

@@ -246,8 +246,13 @@ function checkOne(
   const observed =
     status === 'pass'
       ? `holds for ${pairs} endpoint pair${pairs === 1 ? '' : 's'} (${sources.length} source${sources.length === 1 ? '' : 's'} x ${destinations.length} destination${destinations.length === 1 ? '' : 's'})`
-      : `broken by ${violations} of ${pairs} endpoint pair${pairs === 1 ? '' : 's'}, e.g. ${counterExamples[0]!.from} -> ${counterExamples[0]!.to} ${counterExamples[0]!.ports.join(', ')} ${counterExamples[0]!.allowed ? 'allowed' : 'denied'}`;
+      : `broken by ${violations} of ${pairs} endpoint pair${pairs === 1 ? '' : 's'}${exampleText(counterExamples[0])}`;
   return { ...base, status, observed, pairs, violations, counterExamples };
+}
+
+/** `, e.g. a -> b 80/TCP allowed`, or nothing when no counter-example is kept (--max-examples 0). */
+function exampleText(example: CounterExample | undefined): string {
+  return example === undefined ? '' : `, e.g. ${example.from} -> ${example.to} ${example.ports.join(', ')} ${example.allowed ? 'allowed' : 'denied'}`;
 }
 
 function bucketBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
