@@ -87,10 +87,16 @@ export class ReachabilityScan {
   private stampedRow: VerdictRow | undefined;
   private cachedRowSlots = 0;
 
+  /**
+   * `targetsOf` replaces the query's ports: the ports judged for a destination group (verify
+   * probes one port per interval). It must give the same ports to groups of the same port
+   * profile, since untouched answers are shared per profile.
+   */
   constructor(
     private readonly grouping: Grouping,
     prepared: PreparedModel,
     readonly query: ReachabilityQuery,
+    targetsOf?: (group: EndpointGroup) => readonly ClusterContainerPort[],
   ) {
     const { endpoints } = prepared;
     if (query.port !== undefined) checkPort(query.port, 'query');
@@ -107,7 +113,9 @@ export class ReachabilityScan {
     this.rowIngress = new Array<SideRow | undefined>(profileCount).fill(undefined);
     this.touchingPeers = Array.from({ length: profileCount }, () => []);
     this.targets = grouping.groups.map((group) =>
-      query.port !== undefined
+      targetsOf !== undefined
+        ? targetsOf(group)
+        : query.port !== undefined
         ? [{ port: query.port, protocol: protocol ?? 'TCP' }]
         : protocol === undefined
           ? group.targets

@@ -1,34 +1,26 @@
 /**
  * Checks reachability expectations against a cluster model with the analyzer's own verdicts:
  * every (source, destination) pair an assertion covers is judged on one probe port per port
- * interval the policies tell apart (see probe-points.ts), so "any port" means every port. Pairs
- * in the same behaviour group pair share their verdicts and are judged once. Pure: no I/O.
+ * interval the policies of every tier tell apart (see probe-points.ts), so "any port" means
+ * every port. Pairs of one (source group, destination group) share their verdicts: the scan
+ * judges each group pair once, on every interval, and shares the answers it can (untouched
+ * pairs); endpoint pairs are only counted, and named for the first broken ones. Pure: no I/O.
  */
 import type { ClusterEndpoint, ClusterModel } from '../analyzer/cluster-model.js';
-import { externalEndpoint } from '../analyzer/cluster-model.js';
-import { evaluateConnection, explanationText } from '../analyzer/reachability.js';
-import { groupEndpoints } from '../analyzer/reachability-grouping.js';
-import { prepare, type PreparedModel } from '../analyzer/reachability-preparation.js';
-import type { Explanation, PolicyRuleRef } from '../analyzer/reachability-types.js';
-import type { CompiledEndpointSelector, CompiledExpectation, ExpectedReach, ExpectationSpec, PortRangeSpec } from './expectations-document.js';
+import { groupEndpoints, type Grouping } from '../analyzer/reachability-grouping.js';
+import type { PreparedModel } from '../analyzer/reachability-preparation.js';
+import { ReachabilityScan } from '../analyzer/reachability-scan.js';
+import type { Verdict } from '../analyzer/reachability-types.js';
+import type { CompiledExpectation, ExpectedReach, ExpectationSpec, PortRangeSpec } from './expectations-document.js';
 import { describeExpectation, describeSelector } from './describe-expectation.js';
-import { EVERY_PORT, destinationPortEdges, otherPorts, policyPortEdges, portIntervalText, portIntervals, probeAddresses, type PortInterval } from './probe-points.js';
+import { byReason, counterExample, FirstBrokenPairs, mergeAdjacent, type CounterExample, type Miss } from './counter-examples.js';
+import { ExpectationSides } from './expectation-sides.js';
+import { EVERY_PORT, GroupProbes, otherPorts, policyPortEdges, portIntervals, type PortInterval } from './probe-points.js';
+
+export type { CounterExample } from './counter-examples.js';
 
 /** `pass`; `fail` (counter-examples found); `vacuous` (it covers no pair or no port: a failure too). */
 export type ExpectationStatus = 'pass' | 'fail' | 'vacuous';
-
-/** A connection that breaks an assertion, with the policies and rules that decide it. */
-export interface CounterExample {
-  readonly from: string;
-  readonly to: string;
-  /** The ports with this verdict and these reasons, e.g. `["1-52/TCP", "1-65535/UDP"]`. */
-  readonly ports: readonly string[];
-  readonly allowed: boolean;
-  /** The analyzer's explanation, one sentence. */
-  readonly explanation: string;
-  /** `ns/policy ingress rule 0` for each rule that allows it; the isolating policies when denied. */
-  readonly decidedBy: readonly string[];
-}
 
 /** The outcome of one assertion. */
 export interface ExpectationResult {
@@ -64,47 +56,6 @@ export interface CheckOptions {
   readonly maxCounterExamples?: number;
 }
 
-interface Side {
-  readonly endpoints: readonly ClusterEndpoint[];
-}
-
-function matchesPods(selector: Extract<CompiledEndpointSelector, { kind: 'pods' }>, endpoint: ClusterEndpoint, prepared: PreparedModel): boolean {
-  if (endpoint.kind === 'External' || endpoint.namespace === undefined) return false;
-  if (selector.namespace !== undefined && endpoint.namespace !== selector.namespace) return false;
-  if (selector.namespaceSelector !== undefined && !selector.namespaceSelector.matches(prepared.namespaceLabels.get(endpoint.namespace) ?? {})) return false;
-  if (selector.podSelector !== undefined && !selector.podSelector.matches(endpoint.labels)) return false;
-  return !selector.except.some((except) => except.kind === 'pods' && matchesPods(except, endpoint, prepared));
-}
-
-/** The probe addresses of every ipBlock side, as external endpoints added to the model. */
-function withProbeAddresses(model: ClusterModel, expectations: readonly CompiledExpectation[]): { model: ClusterModel; addresses: Map<CompiledEndpointSelector, string[]> } {
-  const prepared = prepare(model);
-  const addresses = new Map<CompiledEndpointSelector, string[]>();
-  const known = new Set(model.endpoints.map((endpoint) => endpoint.id));
-  const extra: ClusterEndpoint[] = [];
-  for (const expectation of expectations) {
-    for (const side of [expectation.from, expectation.to]) {
-      if (side.kind !== 'addresses') continue;
-      const ips = probeAddresses(side.cidr, side.except, prepared);
-      addresses.set(side, ips);
-      for (const ip of ips) {
-        if (known.has(ip)) continue;
-        known.add(ip);
-        extra.push(externalEndpoint(ip));
-      }
-    }
-  }
-  return { model: extra.length === 0 ? model : { ...model, endpoints: [...model.endpoints, ...extra] }, addresses };
-}
-
-function sideOf(selector: CompiledEndpointSelector, model: ClusterModel, prepared: PreparedModel, addresses: Map<CompiledEndpointSelector, string[]>): Side {
-  if (selector.kind === 'addresses') {
-    const ips = new Set(addresses.get(selector) ?? []);
-    return { endpoints: model.endpoints.filter((endpoint) => endpoint.kind === 'External' && ips.has(endpoint.id)) };
-  }
-  return { endpoints: model.endpoints.filter((endpoint) => matchesPods(selector, endpoint, prepared)) };
-}
-
 /** The asserted port ranges for one destination; named ports resolve on its declared ports. */
 function assertedRanges(ports: readonly PortRangeSpec[] | undefined, destination: ClusterEndpoint): PortInterval[] {
   if (ports === undefined) return [...EVERY_PORT];
@@ -113,13 +64,6 @@ function assertedRanges(ports: readonly PortRangeSpec[] | undefined, destination
       ? [{ protocol: port.protocol, first: port.first, last: port.last }]
       : destination.ports.filter((declared) => declared.name === port.name && declared.protocol === port.protocol).map((declared) => ({ protocol: port.protocol, first: declared.port, last: declared.port })),
   );
-}
-
-function decidingRules(explanation: Explanation, allowed: boolean): string[] {
-  const text = (ref: PolicyRuleRef) => `${ref.policy} ${ref.direction.toLowerCase()} rule ${ref.rule}`;
-  const sides = [explanation.egress, explanation.ingress];
-  if (allowed) return sides.flatMap((side) => (side.state === 'allowed' ? side.allowedBy.map(text) : []));
-  return sides.flatMap((side) => (side.state === 'denied' ? side.isolatedBy.map((policy) => `${policy} (isolates, no rule matches)`) : []));
 }
 
 /** What the intervals of one destination must be: allowed (true) or denied (false). */
@@ -137,6 +81,39 @@ function demands(expect: ExpectedReach, asserted: readonly PortInterval[]): { ra
   }
 }
 
+/** One piece of the asserted ports, the verdict it must have, and the scan target that decides it. */
+interface Piece {
+  readonly interval: PortInterval;
+  readonly allowed: boolean;
+  readonly target: number;
+}
+
+/** The endpoints of one behaviour group on one side of an assertion. */
+interface Bucket {
+  readonly group: number;
+  readonly external: boolean;
+  count: number;
+  /** Endpoints on both sides (their pair with themselves is left out). */
+  both: number;
+  /** Destination buckets only: undefined when the asserted ports resolve to none. */
+  pieces?: readonly Piece[];
+  /** The last verdict row judged for this destination, and whether it broke the assertion. */
+  lastCell?: readonly Verdict[];
+  lastBroken?: boolean;
+}
+
+/** What every assertion shares: the probed model, its grouping and one scan over every probe interval. */
+interface Context {
+  readonly sides: ExpectationSides;
+  readonly prepared: PreparedModel;
+  readonly grouping: Grouping;
+  readonly scan: ReachabilityScan;
+  readonly probes: GroupProbes;
+  /** Group of each endpoint, by position in the probed model. */
+  readonly groupAt: Int32Array;
+  readonly limit: number;
+}
+
 /**
  * Checks each assertion against `model`. Sides with an ipBlock are probed with one outside
  * address per part of the range the policies treat alike.
@@ -149,12 +126,14 @@ export function checkExpectations(
   expectations: readonly CompiledExpectation[],
   options: CheckOptions = {},
 ): ExpectationsReport {
-  const limit = options.maxCounterExamples ?? 20;
-  const { model: probed, addresses } = withProbeAddresses(model, expectations);
-  const prepared = prepare(probed);
-  const { groupOf } = groupEndpoints(prepared);
-  const edges = policyPortEdges(prepared);
-  const results = expectations.map((expectation) => checkOne(expectation, probed, prepared, groupOf, edges, addresses, limit));
+  const sides = new ExpectationSides(model, expectations);
+  const prepared = sides.prepared;
+  const grouping = groupEndpoints(prepared);
+  const probes = new GroupProbes(policyPortEdges(prepared));
+  const scan = new ReachabilityScan(grouping, prepared, {}, (group) => probes.of(group).targets);
+  const groupAt = Int32Array.from(sides.model.endpoints, (endpoint) => grouping.groupOf[prepared.indexById.get(endpoint.id)!]!);
+  const context: Context = { sides, prepared, grouping, scan, probes, groupAt, limit: options.maxCounterExamples ?? 20 };
+  const results = expectations.map((expectation) => checkOne(expectation, context));
   return {
     name,
     results,
@@ -164,84 +143,103 @@ export function checkExpectations(
   };
 }
 
-function checkOne(
-  expectation: CompiledExpectation,
-  model: ClusterModel,
-  prepared: PreparedModel,
-  groupOf: Int32Array,
-  edges: ReturnType<typeof policyPortEdges>,
-  addresses: Map<CompiledEndpointSelector, string[]>,
-  limit: number,
-): ExpectationResult {
+/** The buckets of one side, by group in first-appearance order. */
+function bucketsOf(positions: readonly number[], context: Context, rankOfGroup: Int32Array): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (const position of positions) {
+    const group = context.groupAt[position]!;
+    let rank = rankOfGroup[group]!;
+    if (rank < 0) {
+      rank = buckets.length;
+      rankOfGroup[group] = rank;
+      buckets.push({ group, external: context.sides.model.endpoints[position]!.kind === 'External', count: 0, both: 0 });
+    }
+    buckets[rank]!.count++;
+  }
+  return buckets;
+}
+
+function piecesFor(expectation: CompiledExpectation, bucket: Bucket, representative: ClusterEndpoint, context: Context): Piece[] | undefined {
+  const asserted = assertedRanges(expectation.ports, representative);
+  if (asserted.length === 0) return undefined;
+  const probes = context.probes.of(context.grouping.groups[bucket.group]!);
+  return demands(expectation.spec.expect, asserted).flatMap((demand) =>
+    portIntervals(demand.ranges, probes.edges).map((interval) => ({ interval, allowed: demand.allowed, target: probes.indexOf(interval.protocol, interval.first) })),
+  );
+}
+
+function breaks(cell: readonly Verdict[], pieces: readonly Piece[]): boolean {
+  for (const piece of pieces) if (cell[piece.target]!.allowed !== piece.allowed) return true;
+  return false;
+}
+
+function missesOf(cell: readonly Verdict[], pieces: readonly Piece[]): Miss[] {
+  const misses: Miss[] = [];
+  for (const piece of pieces) {
+    const verdict = cell[piece.target]!;
+    if (verdict.allowed !== piece.allowed) misses.push({ intervals: [piece.interval], allowed: verdict.allowed, explanation: verdict.explanation });
+  }
+  return byReason(mergeAdjacent(misses));
+}
+
+function checkOne(expectation: CompiledExpectation, context: Context): ExpectationResult {
   const spec: ExpectationSpec = expectation.spec;
   const statement = describeExpectation(spec);
-  const sources = sideOf(expectation.from, model, prepared, addresses).endpoints;
-  const destinations = sideOf(expectation.to, model, prepared, addresses).endpoints;
+  const endpoints = context.sides.model.endpoints;
+  const sources = context.sides.positions(expectation.from);
+  const destinations = context.sides.positions(expectation.to);
   const base = { id: spec.id, ...(spec.description === undefined ? {} : { description: spec.description }), expect: spec.expect, statement, sources: sources.length, destinations: destinations.length };
   const vacuous = (why: string): ExpectationResult => ({ ...base, status: 'vacuous', observed: `vacuous: ${why}; an assertion about nothing cannot hold`, pairs: 0, violations: 0, counterExamples: [] });
   if (sources.length === 0) return vacuous(`"from" (${describeSelector(spec.from)}) matches no endpoint`);
   if (destinations.length === 0) return vacuous(`"to" (${describeSelector(spec.to)}) matches no endpoint`);
 
-  const groupOfEndpoint = (endpoint: ClusterEndpoint) => groupOf[prepared.indexById.get(endpoint.id)!]!;
-  // Endpoints of one behaviour group judge alike, so pairs are counted and judged per
-  // (source group, destination group, asserted ports) bucket; only counter-examples name pairs.
-  const sourceBuckets = bucketBy(sources, (source) => String(groupOfEndpoint(source)));
-  const destinationBuckets = new Map<string, { asserted: PortInterval[]; endpoints: ClusterEndpoint[] }>();
-  for (const destination of destinations) {
-    const asserted = assertedRanges(expectation.ports, destination);
-    if (asserted.length === 0) continue;
-    const key = `${groupOfEndpoint(destination)}:${asserted.map(portIntervalText).join(',')}`;
-    const bucket = destinationBuckets.get(key) ?? { asserted, endpoints: [] };
-    bucket.endpoints.push(destination);
-    destinationBuckets.set(key, bucket);
+  const groupCount = context.grouping.groups.length;
+  const sourceRank = new Int32Array(groupCount).fill(-1);
+  const destinationRank = new Int32Array(groupCount).fill(-1);
+  const sourceBuckets = bucketsOf(sources, context, sourceRank);
+  const destinationBuckets = bucketsOf(destinations, context, destinationRank);
+  const isSource = new Uint8Array(endpoints.length);
+  for (const position of sources) isSource[position] = 1;
+  for (const position of destinations) if (isSource[position]) destinationBuckets[destinationRank[context.groupAt[position]!]!]!.both++;
+  const seen = new Uint8Array(destinationBuckets.length);
+  for (const position of destinations) {
+    const rank = destinationRank[context.groupAt[position]!]!;
+    if (seen[rank]) continue;
+    seen[rank] = 1;
+    const bucket = destinationBuckets[rank]!;
+    const pieces = piecesFor(expectation, bucket, endpoints[position]!, context);
+    if (pieces) bucket.pieces = pieces;
   }
-  const counterExamples: CounterExample[] = [];
+  const judged = destinationBuckets.filter((bucket) => bucket.pieces !== undefined);
+
+  // Source groups outside, destinations inside: the scan stamps each source row once. The
+  // first broken group pairs in report order (destination, then source) are kept, no more.
+  const kept = new FirstBrokenPairs<{ source: number; destination: number; cell: readonly Verdict[] }>(context.limit);
   let pairs = 0;
   let violations = 0;
-  for (const { asserted, endpoints: bucketDestinations } of destinationBuckets.values()) {
-    // A behaviour group shares its declared ports, so one destination gives the bucket's edges.
-    const bucketEdges = destinationPortEdges(edges, bucketDestinations[0]!);
-    const destinationIds = new Set(bucketDestinations.map((destination) => destination.id));
-    for (const bucketSources of sourceBuckets.values()) {
-      // Traffic between two outside addresses never meets a NetworkPolicy.
-      if (bucketSources[0]!.kind === 'External' && bucketDestinations[0]!.kind === 'External') continue;
-      const selfPairs = bucketSources.filter((source) => destinationIds.has(source.id)).length;
-      const count = bucketSources.length * bucketDestinations.length - selfPairs;
+  sourceBuckets.forEach((source, sourceIndex) => {
+    const row = context.scan.rowFor(source.group, false);
+    for (const destination of judged) {
+      if (source.external && destination.external) continue; // Traffic between two outside addresses never meets a NetworkPolicy.
+      const count = source.count * destination.count - (source.group === destination.group ? destination.both : 0);
       if (count === 0) continue;
       pairs += count;
-      const [source, destination] = distinctPair(bucketSources, bucketDestinations);
-      const misses: Miss[] = [];
-      for (const demand of demands(spec.expect, asserted)) {
-        for (const interval of portIntervals(demand.ranges, bucketEdges)) {
-          const verdict = evaluateConnection(model, source.id, destination.id, interval.first, interval.protocol);
-          if (verdict.allowed !== demand.allowed) misses.push({ intervals: [interval], allowed: verdict.allowed, explanation: verdict.explanation });
-        }
+      const cell = context.scan.verdicts(row, destination.group);
+      if (cell !== destination.lastCell) {
+        destination.lastCell = cell;
+        destination.lastBroken = breaks(cell, destination.pieces!);
       }
-      if (misses.length === 0) continue;
+      if (!destination.lastBroken) continue;
       violations += count;
-      const broken = byReason(mergeAdjacent(misses));
-      for (const to of bucketDestinations) {
-        for (const from of bucketSources) {
-          if (counterExamples.length >= limit) break;
-          if (from.id === to.id) continue;
-          for (const miss of broken.slice(0, limit - counterExamples.length)) {
-            counterExamples.push({
-              from: from.id,
-              to: to.id,
-              ports: miss.intervals.map(portIntervalText),
-              allowed: miss.allowed,
-              explanation: explanationText(miss.explanation),
-              decidedBy: decidingRules(miss.explanation, miss.allowed),
-            });
-          }
-        }
-      }
+      const destinationIndex = destinationRank[destination.group]!;
+      kept.offer(destinationIndex * sourceBuckets.length + sourceIndex, { source: sourceIndex, destination: destinationIndex, cell });
     }
-  }
-  const anyPortAsserted = destinationBuckets.size > 0;
+  });
+
   if (pairs === 0) {
-    return vacuous(anyPortAsserted ? 'every pair it covers is an endpoint with itself' : `no destination declares the named ports ${spec.ports!.join(', ')}`);
+    return vacuous(judged.length > 0 ? 'every pair it covers is an endpoint with itself' : `no destination declares the named ports ${spec.ports!.join(', ')}`);
   }
+  const counterExamples = violations === 0 ? [] : listCounterExamples(kept, sources, destinations, sourceBuckets, destinationBuckets, context);
   const status = violations === 0 ? 'pass' : 'fail';
   const observed =
     status === 'pass'
@@ -250,61 +248,39 @@ function checkOne(
   return { ...base, status, observed, pairs, violations, counterExamples };
 }
 
+/** Names the endpoint pairs of the kept group pairs, destination by destination, up to the limit. */
+function listCounterExamples(
+  kept: FirstBrokenPairs<{ source: number; destination: number; cell: readonly Verdict[] }>,
+  sources: readonly number[],
+  destinations: readonly number[],
+  sourceBuckets: readonly Bucket[],
+  destinationBuckets: readonly Bucket[],
+  context: Context,
+): CounterExample[] {
+  const entries = kept.sorted().map((entry) => entry.value);
+  const members = (positions: readonly number[], buckets: readonly Bucket[], wanted: Set<number>) => {
+    const byGroup = new Map<number, number[]>([...wanted].map((rank) => [buckets[rank]!.group, []]));
+    for (const position of positions) byGroup.get(context.groupAt[position]!)?.push(position);
+    return (rank: number) => byGroup.get(buckets[rank]!.group)!;
+  };
+  const sourceMembers = members(sources, sourceBuckets, new Set(entries.map((entry) => entry.source)));
+  const destinationMembers = members(destinations, destinationBuckets, new Set(entries.map((entry) => entry.destination)));
+  const endpoints = context.sides.model.endpoints;
+  const counterExamples: CounterExample[] = [];
+  for (const entry of entries) {
+    const misses = missesOf(entry.cell, destinationBuckets[entry.destination]!.pieces!);
+    for (const to of destinationMembers(entry.destination)) {
+      for (const from of sourceMembers(entry.source)) {
+        if (counterExamples.length >= context.limit) return counterExamples;
+        if (from === to) continue;
+        for (const miss of misses.slice(0, context.limit - counterExamples.length)) counterExamples.push(counterExample(endpoints[from]!.id, endpoints[to]!.id, miss));
+      }
+    }
+  }
+  return counterExamples;
+}
+
 /** `, e.g. a -> b 80/TCP allowed`, or nothing when no counter-example is kept (--max-examples 0). */
 function exampleText(example: CounterExample | undefined): string {
   return example === undefined ? '' : `, e.g. ${example.from} -> ${example.to} ${example.ports.join(', ')} ${example.allowed ? 'allowed' : 'denied'}`;
-}
-
-function bucketBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const buckets = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const bucket = buckets.get(key);
-    if (bucket) bucket.push(item);
-    else buckets.set(key, [item]);
-  }
-  return buckets;
-}
-
-/** A source and a destination that are not the same endpoint; the caller knows one exists. */
-function distinctPair(sources: readonly ClusterEndpoint[], destinations: readonly ClusterEndpoint[]): [ClusterEndpoint, ClusterEndpoint] {
-  for (const destination of destinations) {
-    const source = sources.find((candidate) => candidate.id !== destination.id);
-    if (source) return [source, destination];
-  }
-  throw new Error('no distinct pair in the bucket');
-}
-
-/** Ports of one pair that break an assertion for the same reason. */
-interface Miss {
-  readonly intervals: readonly PortInterval[];
-  readonly allowed: boolean;
-  readonly explanation: Explanation;
-}
-
-/** Joins broken intervals that touch and share the verdict and its reasons: `1-52/TCP` + `53/TCP` + ... = `1-65535/TCP`. */
-function mergeAdjacent(misses: readonly Miss[]): Miss[] {
-  const merged: Miss[] = [];
-  for (const miss of misses) {
-    const last = merged[merged.length - 1];
-    const previous = last?.intervals[0];
-    const next = miss.intervals[0]!;
-    if (last && previous && previous.protocol === next.protocol && previous.last + 1 === next.first && last.allowed === miss.allowed && explanationText(last.explanation) === explanationText(miss.explanation)) {
-      merged[merged.length - 1] = { ...last, intervals: [{ ...previous, last: next.last }] };
-    } else {
-      merged.push(miss);
-    }
-  }
-  return merged;
-}
-
-/** One entry per verdict and reason, listing its ports: a pair open on every protocol is one line. */
-function byReason(misses: readonly Miss[]): Miss[] {
-  const grouped = new Map<string, Miss>();
-  for (const miss of misses) {
-    const key = `${miss.allowed}:${explanationText(miss.explanation)}`;
-    const existing = grouped.get(key);
-    grouped.set(key, existing ? { ...existing, intervals: [...existing.intervals, ...miss.intervals] } : miss);
-  }
-  return [...grouped.values()];
 }

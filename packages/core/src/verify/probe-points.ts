@@ -6,7 +6,9 @@
  */
 import { cidrContains, formatIp, type ParsedCidr } from '../model/kubernetes-names.js';
 import type { NetworkPolicyProtocol } from '../model/network-policy.js';
+import type { ClusterContainerPort } from '../analyzer/cluster-model.js';
 import type { CompiledPort } from '../analyzer/compiled-policy.js';
+import type { EndpointGroup } from '../analyzer/reachability-grouping.js';
 import type { PreparedModel } from '../analyzer/reachability-preparation.js';
 import { NETWORK_POLICY_PROTOCOLS } from '../model/network-policy.js';
 
@@ -87,6 +89,42 @@ export function portIntervals(ranges: readonly PortInterval[], edges: ReadonlyMa
 
 /** Every port of every protocol. */
 export const EVERY_PORT: readonly PortInterval[] = NETWORK_POLICY_PROTOCOLS.map((protocol) => ({ protocol, first: 1, last: 65535 }));
+
+/** Every port of every protocol cut into the intervals a destination's policies tell apart, and one probe port each. */
+export interface ProbeIntervals {
+  readonly edges: ReadonlyMap<NetworkPolicyProtocol, ReadonlySet<number>>;
+  readonly intervals: readonly PortInterval[];
+  /** The first port of each interval: what the scan judges. */
+  readonly targets: readonly ClusterContainerPort[];
+  /** The interval holding `port`. */
+  indexOf(protocol: NetworkPolicyProtocol, port: number): number;
+}
+
+/**
+ * The probe intervals of each behaviour group, from the model's edges and the group's declared
+ * ports; groups that declare the same ports (a port profile) share one.
+ */
+export class GroupProbes {
+  private readonly byProfile = new Map<number, ProbeIntervals>();
+
+  constructor(private readonly edges: ReadonlyMap<NetworkPolicyProtocol, ReadonlySet<number>>) {}
+
+  of(group: EndpointGroup): ProbeIntervals {
+    let probes = this.byProfile.get(group.portProfile);
+    if (!probes) {
+      const edges = destinationPortEdges(this.edges, group);
+      const intervals = portIntervals(EVERY_PORT, edges);
+      probes = {
+        edges,
+        intervals,
+        targets: intervals.map((interval) => ({ port: interval.first, protocol: interval.protocol })),
+        indexOf: (protocol, port) => intervals.findIndex((interval) => interval.protocol === protocol && interval.first <= port && port <= interval.last),
+      };
+      this.byProfile.set(group.portProfile, probes);
+    }
+    return probes;
+  }
+}
 
 /** The complement of `ranges` within every port of every protocol. */
 export function otherPorts(ranges: readonly PortInterval[]): PortInterval[] {
