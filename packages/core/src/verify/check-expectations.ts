@@ -112,6 +112,8 @@ interface Context {
   /** Group of each endpoint, by position in the probed model. */
   readonly groupAt: Int32Array;
   readonly limit: number;
+  /** Pieces by (expect, ports, port profile); null when the ports resolve to none there. */
+  readonly pieces: Map<string, readonly Piece[] | null>;
 }
 
 /**
@@ -132,7 +134,7 @@ export function checkExpectations(
   const probes = new GroupProbes(policyPortEdges(prepared));
   const scan = new ReachabilityScan(grouping, prepared, {}, (group) => probes.of(group).targets);
   const groupAt = Int32Array.from(sides.model.endpoints, (endpoint) => grouping.groupOf[prepared.indexById.get(endpoint.id)!]!);
-  const context: Context = { sides, prepared, grouping, scan, probes, groupAt, limit: options.maxCounterExamples ?? 20 };
+  const context: Context = { sides, prepared, grouping, scan, probes, groupAt, limit: options.maxCounterExamples ?? 20, pieces: new Map() };
   const results = expectations.map((expectation) => checkOne(expectation, context));
   return {
     name,
@@ -159,13 +161,22 @@ function bucketsOf(positions: readonly number[], context: Context, rankOfGroup: 
   return buckets;
 }
 
-function piecesFor(expectation: CompiledExpectation, bucket: Bucket, representative: ClusterEndpoint, context: Context): Piece[] | undefined {
+/** The pieces of one destination group; groups that declare the same ports share them (cached per assertion form). */
+function piecesFor(expectation: CompiledExpectation, bucket: Bucket, representative: ClusterEndpoint, context: Context): readonly Piece[] | undefined {
+  const group = context.grouping.groups[bucket.group]!;
+  const key = `${expectation.spec.expect}\u0001${expectation.spec.ports?.join(',') ?? '*'}\u0001${group.portProfile}`;
+  const cached = context.pieces.get(key);
+  if (cached !== undefined) return cached ?? undefined;
   const asserted = assertedRanges(expectation.ports, representative);
-  if (asserted.length === 0) return undefined;
-  const probes = context.probes.of(context.grouping.groups[bucket.group]!);
-  return demands(expectation.spec.expect, asserted).flatMap((demand) =>
-    portIntervals(demand.ranges, probes.edges).map((interval) => ({ interval, allowed: demand.allowed, target: probes.indexOf(interval.protocol, interval.first) })),
-  );
+  const probes = context.probes.of(group);
+  const pieces =
+    asserted.length === 0
+      ? null
+      : demands(expectation.spec.expect, asserted).flatMap((demand) =>
+          portIntervals(demand.ranges, probes.edges).map((interval) => ({ interval, allowed: demand.allowed, target: probes.indexOf(interval.protocol, interval.first) })),
+        );
+  context.pieces.set(key, pieces);
+  return pieces ?? undefined;
 }
 
 function breaks(cell: readonly Verdict[], pieces: readonly Piece[]): boolean {
