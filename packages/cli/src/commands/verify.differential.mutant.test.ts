@@ -3,9 +3,14 @@ import { verifyDisagreements } from '../test-support/verify-differential.js';
 
 // The mutant: verify's port edges ignore the Admin and Baseline tiers (the bug this
 // differential was written for). The differential must catch it.
+/** The part of core's probe-points module the mutant changes. */
+interface ProbePoints {
+  policyPortEdges(prepared: { readonly clusterPolicies: readonly unknown[] }): unknown;
+}
+
 vi.mock('../../../core/dist/verify/probe-points.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../core/dist/verify/probe-points.js')>();
-  return { ...original, policyPortEdges: (prepared: Parameters<typeof original.policyPortEdges>[0]) => original.policyPortEdges({ ...prepared, clusterPolicies: [] }) };
+  const original = await importOriginal<ProbePoints>();
+  return { ...original, policyPortEdges: (prepared: { readonly clusterPolicies: readonly unknown[] }) => original.policyPortEdges({ ...prepared, clusterPolicies: [] }) };
 });
 
 describe('the verify differential', () => {
