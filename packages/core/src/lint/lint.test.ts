@@ -354,6 +354,103 @@ describe('rule details', () => {
   });
 });
 
+describe('cluster-tier and Cilium rule details', () => {
+  const anp = (name: string, spec: Spec) => ({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name }, spec });
+
+  it('reads v1alpha1 AdminNetworkPolicy in its own field names (Allow, ports, namedPort)', () => {
+    const policy = anp('metrics', {
+      priority: 10,
+      subject: namespaceNamed('shop'),
+      ingress: [{ action: 'Allow', from: [namespaceNamed('monitoring')], ports: [{ namedPort: 'metrics' }] }],
+    });
+    const result = lintManifests([policy]);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['NP019 spec.ingress[0].ports[0].namedPort']);
+    expect(result.policies).toEqual([{ kind: 'AdminNetworkPolicy', namespace: undefined, name: 'metrics', objectIndex: 0 }]);
+  });
+
+  it('NP013 names the field and skips the other rules on that policy', () => {
+    const broken = cnp('guard', { ...adminShop, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] });
+    const [finding, ...rest] = lintManifests([broken]).findings;
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ ruleId: 'NP013', severity: 'error', path: 'spec.ingress[0].action' });
+    expect(finding?.message).toContain('use Accept, Deny or Pass');
+  });
+
+  it('NP014 stays quiet for subjects pinned to different namespaces, for other tiers and for one shared action', () => {
+    const deny = (name: string, subject: Spec, priority = 10, tier = 'Admin') =>
+      cnp(name, { tier, priority, subject, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }] });
+    const accept = (name: string, subject: Spec) => cnp(name, { tier: 'Admin', priority: 10, subject, ingress: [{ action: 'Accept', from: [namespaceNamed('monitoring')] }] });
+    expect(hits([deny('a', namespaceNamed('shop')), accept('b', namespaceNamed('billing'))])).toEqual([]);
+    expect(hits([deny('a', { namespaces: {} }), deny('b', namespaceNamed('shop'))]).filter((h) => h.startsWith('NP014'))).toEqual([]);
+    expect(hits([deny('a', { namespaces: { matchLabels: { team: 'a' } } }, 10, 'Baseline'), accept('b', { namespaces: { matchLabels: { team: 'a' } } })])).toEqual([]);
+  });
+
+  it('NP015 finds a rule shadowed by a higher-priority policy over the same pods, and notes a merely redundant one', () => {
+    const first = cnp('block-all', { tier: 'Admin', priority: 5, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ networks: ['10.0.0.0/8'] }] }] });
+    const later = cnp('allow-db', { ...adminShop, egress: [{ action: 'Accept', to: [{ networks: ['10.1.0.0/16'] }], protocols: [tcp(5432)] }] });
+    const result = lintManifests([first, later]);
+    expect(result.findings.map((f) => [f.ruleId, f.severity, f.policy.name, f.path])).toEqual([['NP015', 'warning', 'allow-db', 'spec.egress[0]']]);
+    expect(result.findings[0]?.message).toContain('egress rule 0 of ClusterNetworkPolicy/block-all (priority 5)');
+    const twice = cnp('twice', { ...adminShop, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }, { action: 'Deny', from: [namespaceNamed('dev')], protocols: [tcp(80)] }] });
+    expect(lintManifests([twice]).findings.map((f) => [f.ruleId, f.severity, f.path])).toEqual([['NP015', 'note', 'spec.ingress[1]']]);
+  });
+
+  it('NP015 does not call a rule shadowed when the earlier one covers only part of its ports', () => {
+    const partial = cnp('p', { ...adminShop, egress: [{ action: 'Accept', to: [{ networks: ['0.0.0.0/0'] }], protocols: [tcp(443)] }, { action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] });
+    expect(hits([partial]).filter((h) => h.startsWith('NP015'))).toEqual([]);
+  });
+
+  it('NP018 ignores a Deny of a few addresses for every namespace (the metadata endpoint)', () => {
+    const metadata = cnp('metadata', { tier: 'Admin', priority: 1, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] });
+    expect(hits([metadata])).toEqual([]);
+  });
+
+  it('reads CiliumClusterwideNetworkPolicy and every entry of specs, where {} selects the whole cluster', () => {
+    const ccnp = {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: 'open' },
+      specs: [{ endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toFQDNs: [{ matchPattern: 'example.*' }] }] }, { endpointSelector: {}, ingress: [{ fromEndpoints: [{}] }] }],
+    };
+    const result = lintManifests([ccnp]);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['NP020 specs[0].egress[0].toFQDNs[0].matchPattern', 'NP022 specs[1].ingress[0].fromEndpoints[0]']);
+    expect(result.policies[0]).toMatchObject({ kind: 'CiliumClusterwideNetworkPolicy', namespace: undefined });
+  });
+
+  it('NP021 covers 0.0.0.0/0 CIDRs and fromEntities on ingress, never deny sections', () => {
+    const open = cilium({ ingress: [{ fromEntities: ['all'] }], egress: [{ toCIDR: ['::/0'] }], egressDeny: [{ toEntities: ['world'] }] });
+    expect(hits([open])).toEqual(['NP021 spec.ingress[0].fromEntities[0]', 'NP021 spec.egress[0].toCIDR[0]']);
+  });
+
+  it('NP023 refuses DNS rules on ingress and HTTP on UDP, and accepts DNS on UDP 53 as the template renders it', () => {
+    const refused = cilium({
+      ingress: [{ fromEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] }],
+      egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: '80', protocol: 'UDP' }], rules: { http: [{}] } }] }],
+    });
+    const findings = lintManifests([refused]).findings;
+    expect(findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['NP023 spec.ingress[0].toPorts[0]', 'NP023 spec.egress[0].toPorts[0]']);
+    expect(findings[0]?.message).toContain('"DNS rules are not allowed on ingress"');
+    expect(findings[1]?.message).toContain('"L7 rules can only apply to TCP (not UDP) except for DNS rules"');
+    const dns = cilium({ egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }] }] });
+    expect(hits([dns])).toEqual([]);
+  });
+
+  it('counts every kind it does not check, as context or skipped, and never reads another API group\'s NetworkPolicy', () => {
+    const calico = { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'shop' }, spec: { selector: 'all()' } };
+    const alpha2 = { ...cnp('old', adminShop), apiVersion: 'policy.networking.k8s.io/v1alpha2' };
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+    const result = lintManifests([calico, alpha2, configMap, configMap, pod('web', 'shop', { app: 'web' }), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }]);
+    expect(result.policies).toEqual([]);
+    expect(result.otherObjects).toEqual([
+      { kind: 'NetworkPolicy (projectcalico.org/v3)', count: 1, use: 'skipped' },
+      { kind: 'ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2)', count: 1, use: 'skipped' },
+      { kind: 'ConfigMap (v1)', count: 2, use: 'skipped' },
+      { kind: 'Pod', count: 1, use: 'context' },
+      { kind: 'Namespace', count: 1, use: 'context' },
+    ]);
+  });
+});
+
 describe('rule id helpers', () => {
   it('parses comma lists case-insensitively and reports unknown ids', () => {
     expect(parseRuleIdList(' np003, NP005,,')).toEqual(['NP003', 'NP005']);
