@@ -13,6 +13,7 @@ import { sortedUnique } from './sorted-unique.js';
 
 /** Labels no selector in a real cluster would target: what "a new pod" looks like. */
 const FRESH_LABELS = { 'audit.k8s-security-pro.io/probe': 'fresh' };
+/** Names of the probe pods: the new pod of each namespace, its peer there, the stand-in DNS pod. */
 export const PROBE = 'k8s-security-audit-probe';
 export const PEER = 'k8s-security-audit-peer';
 export const DNS_PROBE = 'k8s-security-audit-dns';
@@ -61,6 +62,7 @@ function namespacesNamedBySelectors(model: ClusterModel): string[] {
   return names;
 }
 
+/** The cluster with the probes, as the checks of every namespace read it. */
 export interface ProbeModel {
   readonly model: ClusterModel;
   /** The probe model with one endpoint per set of alike pods, for the all-sources scan of AUD005. */

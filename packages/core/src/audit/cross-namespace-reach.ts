@@ -2,6 +2,7 @@
 import { iterateReachability } from '../analyzer/reachability.js';
 import { DNS_PROBE, PEER, PROBE, type ProbeModel } from './audit-probes.js';
 
+/** Who reaches one audited namespace from elsewhere, and through which policies. */
 export interface NamespaceReach {
   /** Who reaches the namespace, with the ports: `monitoring/prometheus-0`, `any pod in dev`, ... */
   readonly reachers: Map<string, Set<string>>;

@@ -39,6 +39,7 @@ function check(checkInfo: AuditCheck, passed: boolean, message: string, policies
   return { checkId: checkInfo.id, passed, severity: checkInfo.severity, message, policies: sortedUnique(policies) };
 }
 
+/** The six checks of `namespace`, in report order. */
 export function auditNamespace(probes: ProbeModel, namespace: string): NamespaceAudit {
   const { outsideId, dnsPod } = probes;
   const target = `${namespace}/${PROBE}`;
