@@ -8,9 +8,21 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Test output is kept so the run can end with one total line over every runner.
+# Test output is kept so the run can end with one total line over every runner
+# (tools/lib/test-totals.sh). When a step fails, the run stops there and the total covers the
+# steps that ran, failures included.
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+finish() {
+  local status=$?
+  if [[ -s "$results" ]]; then
+    [[ $status -eq 0 ]] || printf '\nrun-tests: stopped at a failing step (exit status %s); the total covers the steps that ran.\n' "$status"
+    printf '\n'
+    bash tools/lib/test-totals.sh "$results" || true
+  fi
+  rm -f "$results"
+  exit "$status"
+}
+trap finish EXIT
 
 # npm keeps a copy of the lock file it installed from; reinstall when the real one is newer.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -45,13 +57,9 @@ npm run -s test:e2e | tee -a "$results"
 
 step "dataplane (kube-router enforcing the policies on network namespaces; see docs/dataplane.md)"
 bash tools/install-dataplane.sh
-# Every dataplane suite file, the random differential included. The prefix lets `count` find vitest's totals.
+# Every dataplane suite file, the random differential included. The prefix marks its lines in the log.
 (cd packages/e2e && npx vitest run -c vitest.dataplane.config.ts) | sed -u 's/^/dataplane: /' | tee -a "$results"
 
 step "release dry run (npm packages through a local Verdaccio, the chart through a local OCI registry, Helm 3 and 4)"
 bash tools/release-dry-run.sh | tee -a "$results"
-
-# vitest prints "Tests  N passed | K skipped (T)" per project, test-chart.sh "helm-unittest: N passed, M failed".
-# A failed suite has already stopped the run (set -e, pipefail), so what is left to count is passes and skips.
-count() { sed 's/\x1b\[[0-9;]*m//g' "$results" | grep -E '^(.*: +)?Tests +|^helm-unittest: ' | grep -oE "[0-9]+ $1" | awk '{ total += $1 } END { print total + 0 }'; }
-printf '\ntotal: %s passed, 0 failed, %s skipped\n' "$(count passed)" "$(count skipped)"
+# The EXIT trap (finish, above) prints the total line.

@@ -34,6 +34,8 @@ import { CLI_ENTRY, runCli } from './cli-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distEntry = join(here, '..', 'dist', 'index.js');
+/** The core's seeded PRNG (mulberry32), so every run builds the same cluster. */
+const testingEntry = join(here, '..', 'dist', 'testing-entry.js');
 const NETPOLICY_BINARY = resolve(here, '../../../.tools/bin/netpolicy');
 const DEFAULT_SIZES = [1000, 5000, 10000];
 const DEFAULT_NETPOLICY_SIZES = [1000];
@@ -54,23 +56,12 @@ const CLI_EVERY_FORMAT_RUNS = [
   ...CLI_FORMATS.filter((format) => !['dot', 'html', 'svg'].includes(format)).map((format) => ['--all', '-o', format]),
 ];
 
-async function loadCore() {
-  if (!existsSync(distEntry)) {
-    throw new Error(`${distEntry} is missing: build the core first (npx tsc -b packages/core/tsconfig.lib.json)`);
+/** A built entry of the core (`index.js`, `testing-entry.js`), with a clear error when it is not built. */
+async function loadCore(entry = distEntry) {
+  if (!existsSync(entry)) {
+    throw new Error(`${entry} is missing: build the core first (npx tsc -b packages/core/tsconfig.lib.json)`);
   }
-  return import(distEntry);
-}
-
-/** mulberry32: a small seeded PRNG, so every run builds the same cluster. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return import(entry);
 }
 
 const TIER_PORTS = {
@@ -106,7 +97,7 @@ function networkPolicy(namespace, name, spec) {
  * `workloads / 20` application namespaces.
  */
 export async function syntheticCluster({ workloads, seed = 42 }) {
-  const { namespaceIsolation } = await loadCore();
+  const [{ namespaceIsolation }, { seededRandom }] = await Promise.all([loadCore(), loadCore(testingEntry)]);
   const random = seededRandom(seed);
   const pick = (items) => items[Math.floor(random() * items.length)];
   const namespaceCount = Math.max(1, Math.round(workloads / 20));

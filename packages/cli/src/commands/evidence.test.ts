@@ -1,6 +1,4 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +8,7 @@ import { policyDigest } from '../evidence/build-bundle.js';
 import type { EvidenceBundle } from '../evidence/bundle-model.js';
 import { evidenceBundleProblems } from '../evidence/bundle-schema.js';
 import { main } from '../main.js';
-import { FAKE_SERVER_VERSION, kubeconfig, startFakeApiServer } from '../test-support/fake-api-server.js';
+import { FAKE_SERVER_VERSION, fakeKubeconfig, startRecordedApiServer, type FakeApiServer } from '../live/test-support/fake-api-server.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const ALL_ENVIRONMENTS = ['manifests/14_namespace_isolation-dev.yaml', 'manifests/14_namespace_isolation-staging.yaml', 'manifests/14_namespace_isolation-prod.yaml'];
@@ -163,21 +161,20 @@ describe('k8s-security evidence on the examples', () => {
 });
 
 describe('k8s-security evidence --kubeconfig', () => {
-  let server: Server;
-  const requests: string[] = [];
+  let server: FakeApiServer;
   beforeAll(async () => {
-    server = await startFakeApiServer(requests);
-    writeFileSync(path.join(out, 'kubeconfig.yaml'), kubeconfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    server = await startRecordedApiServer();
+    writeFileSync(path.join(out, 'kubeconfig.yaml'), fakeKubeconfig(server.url));
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   it('reads the cluster with GET calls only and records the server version and the context', async () => {
     const folder = path.join(out, 'live');
     const { code, stderr } = await run(['evidence', '--kubeconfig', path.join(out, 'kubeconfig.yaml'), '--out', folder, '--output', 'json', '--timestamp', '2026-04-01T00:00:00Z']);
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect(requests.length).toBeGreaterThan(3);
-    expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
+    expect(server.requests.length).toBeGreaterThan(3);
+    expect(server.requests.every((request) => request.startsWith('GET '))).toBe(true);
     const bundle = bundleIn(folder, '20260401T000000Z');
     expect(evidenceBundleProblems(bundle)).toEqual([]);
     expect(bundle.kubernetes.serverVersion).toBe(FAKE_SERVER_VERSION);

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { seededRandom } from '@k8s-security-pro/core/testing';
 import { stringify } from 'yaml';
 
 /** The seed of scenario 0; scenario i uses FIRST_SEED + i * 7919. */
@@ -46,18 +47,11 @@ export interface Scenario {
 // ---------------------------------------------------------------------------------------------
 // Seeded scenario generation
 
-/** mulberry32: small, fast, and the same sequence on every platform for a given seed. */
+/** Scenario helpers over core's seeded PRNG: the same sequence on every platform for a given seed. */
 export class SeededRandom {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    this.next = seededRandom(seed);
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

@@ -3,10 +3,10 @@ export {
   AUDIT_CHECKS,
   AUDIT_CHECK_LIST,
   CNI_ENFORCEMENT_NOTE,
-  auditNamespaces,
   type AuditCheck,
   type AuditCheckResult,
   type AuditOptions,
   type AuditResult,
   type NamespaceAudit,
-} from './namespace-audit.js';
+} from './audit-model.js';
+export { auditNamespaces } from './namespace-audit.js';

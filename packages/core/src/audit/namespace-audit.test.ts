@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/environments.js';
 import { clusterNetworkPolicies } from '../templates/cluster-network-policies.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
-import { AUDIT_CHECK_LIST, CNI_ENFORCEMENT_NOTE, auditNamespaces, type AuditResult } from './namespace-audit.js';
+import { AUDIT_CHECK_LIST, CNI_ENFORCEMENT_NOTE, type AuditResult } from './audit-model.js';
+import { auditNamespaces } from './namespace-audit.js';
 
 function policy(name: string, namespace: string, spec: Record<string, unknown>) {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec: { podSelector: {}, ...spec } };

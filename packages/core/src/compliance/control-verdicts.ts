@@ -3,7 +3,7 @@
  * contribution holds when every audit check mapped to it passed. Controls no check can decide
  * (reviews, penetration tests) are reported as manual, never as passed.
  */
-import type { AuditCheckResult, AuditResult } from '../audit/namespace-audit.js';
+import type { AuditCheckResult, AuditResult } from '../audit/audit-model.js';
 import type { ComplianceFramework, FrameworkControl } from './framework-types.js';
 
 /** `pass`/`fail` from the mapped checks; `manual` when no check decides the control. */

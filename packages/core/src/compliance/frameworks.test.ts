@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_CHECK_LIST, auditNamespaces } from '../audit/namespace-audit.js';
+import { AUDIT_CHECK_LIST } from '../audit/audit-model.js';
+import { auditNamespaces } from '../audit/namespace-audit.js';
 import { NAMESPACE_ISOLATION } from '../catalog/namespace-isolation.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
 import { controlVerdicts } from './control-verdicts.js';

@@ -11,20 +11,11 @@ import { SYSTEM_NAMESPACES } from './system-namespaces.js';
 import { checkCidr } from '../model/kubernetes-names.js';
 import { GUARDRAIL_MESSAGES, INGRESS_CONTROLLER_DEFAULT_PORTS } from './guardrail-messages.js';
 import { guardrailIssues } from './guardrails.js';
-import type {
-  port} from './option-fields.js';
-import {
-  cidr,
-  cidrEntry,
-  cidrRule,
-  defaultedObject,
-  enabledFlag,
-  ipBlockPortList,
-  namespaceName,
-  podSelector,
-  portList,
-  strictObject,
-} from './option-fields.js';
+import { cidrEntry, cidrRule } from './cidr-fields.js';
+import { cidr, enabledFlag, namespaceName } from './option-fields.js';
+import { ipBlockPortList, portList, type port } from './port-fields.js';
+import { podSelector } from './selector-fields.js';
+import { defaultedObject, strictObject } from './strict-object.js';
 import { NamespaceIsolationOptionsError, describeIssue, formatFieldPath, nonPlainValue, type OptionsIssue } from './option-issues.js';
 
 

@@ -1,4 +1,4 @@
-import { seededRandom as random } from '../test-support/seeded-random.js';
+import { seededRandom as random } from '../seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { NAMESPACE_ISOLATION } from '../catalog/namespace-isolation.js';
 import { ENVIRONMENTS } from '../environments/environments.js';

@@ -7,18 +7,7 @@
  * left out. The same seed always gives the same scenario.
  */
 import { clusterModelFromObjects, externalEndpoint, type ClusterModel } from '@k8s-security-pro/core';
-
-/** mulberry32: a tiny seeded PRNG, enough for test scenarios. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@k8s-security-pro/core/testing';
 
 /** One scenario: the cluster (labels included), the policies as API objects, and its seed. */
 export interface Scenario {

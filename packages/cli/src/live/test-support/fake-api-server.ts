@@ -16,6 +16,8 @@ const RECORDED: Record<string, string> = {
 
 /** The bearer token the recorded server accepts; kubeconfigs from {@link fakeKubeconfig} use it for context `fake`. */
 export const FAKE_TOKEN = 'audit-token';
+/** What the recorded server reports at /version. */
+export const FAKE_SERVER_VERSION = 'v1.37.2-fake';
 
 /** A running fake server; `close()` ends it and every open connection. */
 export interface FakeApiServer {
@@ -57,13 +59,15 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 /**
  * A server that answers the three list calls from recorded responses of a real cluster, `pageSize`
- * items a page whatever limit the client asks for (exercises `continue`), and 401 without the token.
+ * items a page whatever limit the client asks for (exercises `continue`), /version with
+ * {@link FAKE_SERVER_VERSION}, and 401 without the token.
  */
 export function startRecordedApiServer(pageSize = 2): Promise<FakeApiServer> {
   return startFakeServer((request, response, url) => {
     if (request.headers.authorization !== `Bearer ${FAKE_TOKEN}`) {
       return sendJson(response, 401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
     }
+    if (request.method === 'GET' && url.pathname === '/version') return sendJson(response, 200, { major: '1', minor: '37', gitVersion: FAKE_SERVER_VERSION });
     const fixture = RECORDED[url.pathname];
     if (request.method !== 'GET' || !fixture) return sendJson(response, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'not found', code: 404 });
     const list = JSON.parse(readFileSync(`${RECORDED_DIR}${fixture}`, 'utf8')) as { items: unknown[]; metadata: Record<string, unknown> };

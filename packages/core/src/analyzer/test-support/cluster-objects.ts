@@ -1,5 +1,5 @@
 /** Kubernetes objects and seeded random clusters for the analyzer's tests. */
-import { seededRandom } from '../../test-support/seeded-random.js';
+import { seededRandom } from '../../seeded-random.js';
 import { clusterModelFromObjects, externalEndpoint, type ClusterModel, type Protocol } from '../cluster-model.js';
 
 export interface PodSpec {
