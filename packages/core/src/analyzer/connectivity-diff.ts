@@ -11,7 +11,7 @@
  */
 import { compareText, type ClusterContainerPort, type ClusterModel, type EndpointId, type Protocol } from './cluster-model.js';
 import { PROTOCOL_ORDER } from './reachability-grouping.js';
-import { startScan, type ReachabilityScan } from './reachability-scan.js';
+import { startScan, type ReachabilityScan, type VerdictRow } from './reachability-scan.js';
 import type { PreparedModel } from './reachability-preparation.js';
 import type { Explanation, PolicyRuleRef, SideExplanation, Verdict } from './reachability-types.js';
 
@@ -47,11 +47,18 @@ export interface EndpointChanges {
   readonly removed: readonly EndpointId[];
 }
 
-/** One side's scan: verdicts per (source group, destination group), cached and bounded by the analyzer. */
+/**
+ * One side's scan: verdicts per (source group, destination group). Rows are not kept: the
+ * diff asks for each (source class, destination class) once, so a kept row of every source
+ * group would only hold millions of verdict lists nobody reads again (the scan's shared
+ * answers stay cached and bounded).
+ */
 class SideScan {
   readonly scan: ReachabilityScan;
   readonly prepared: PreparedModel;
   readonly groupOf: Int32Array;
+  /** The row of the source group asked last: one source class asks for every destination in turn. */
+  private row: VerdictRow | undefined;
 
   constructor(model: ClusterModel) {
     const { scan, prepared, groupOf } = startScan(model, {});
@@ -61,7 +68,8 @@ class SideScan {
   }
 
   judged(sourceGroup: number, destinationGroup: number): JudgedPorts {
-    return { ports: this.scan.targets[destinationGroup]!, verdicts: this.scan.verdicts(this.scan.rowFor(sourceGroup, true), destinationGroup) };
+    if (this.row?.source !== sourceGroup) this.row = this.scan.rowFor(sourceGroup, false);
+    return { ports: this.scan.targets[destinationGroup]!, verdicts: this.scan.verdicts(this.row, destinationGroup) };
   }
 }
 
