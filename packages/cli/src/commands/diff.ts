@@ -162,6 +162,9 @@ function sideModel(input: DiffSideInput, externals: readonly ExternalEndpointSpe
   return { model: withExternals, notes };
 }
 
+/** Distinct rendered row sets kept; past it the cache starts over. */
+const RENDERED_CONTENT_SLOTS = 10_000;
+
 /**
  * One row per (pair, change kind, cause): ports that changed for the same reason share a row.
  * Pairs of the same joint classes share their port changes, so rows are built and rendered
@@ -170,6 +173,12 @@ function sideModel(input: DiffSideInput, externals: readonly ExternalEndpointSpe
  */
 class DiffRows {
   private readonly rendered = new WeakMap<readonly PortChange[], RenderedRows>();
+  /**
+   * Rendered rows by content. Pairs of many class pairs print the same rows (the same ports
+   * and causes): shared, the rendered text stays a few hundred entries instead of one per
+   * class pair (a SARIF rendering is kilobytes, and a large change has 100,000s of class pairs).
+   */
+  private byContent = new Map<string, RenderedRows>();
 
   constructor(
     private readonly locate: { readonly old: PolicyLocator; readonly new: PolicyLocator },
@@ -179,7 +188,14 @@ class DiffRows {
   of(change: PairChange): RenderedRows {
     let rendered = this.rendered.get(change.opened);
     if (!rendered) {
-      rendered = this.writer.prepare([...this.build('opened', change.opened), ...this.build('closed', change.closed)]);
+      const rows = [...this.build('opened', change.opened), ...this.build('closed', change.closed)];
+      const key = JSON.stringify(rows);
+      rendered = this.byContent.get(key);
+      if (!rendered) {
+        if (this.byContent.size >= RENDERED_CONTENT_SLOTS) this.byContent = new Map();
+        rendered = this.writer.prepare(rows);
+        this.byContent.set(key, rendered);
+      }
       this.rendered.set(change.opened, rendered);
     }
     return rendered;
