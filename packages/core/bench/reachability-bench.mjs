@@ -46,12 +46,12 @@ const CLI_TIME_TARGETS_MS = { 1000: 2000, 10000: 15000 };
 /** netpolicy on the 1k cluster must take at least this many times our default CLI run. */
 const CLI_NETPOLICY_RATIO_TARGET = 20;
 const CLI_DEFAULT_RUNS = [[], ['--summary']];
-/** Every output format, --summary in each, and --all in each that lists rows (html and svg draw allowed pairs only and refuse --all). */
+/** Every output format, --summary in each, and --all in each that lists rows (dot, html and svg draw allowed pairs only and refuse --all). */
 const CLI_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'dot', 'html', 'svg'];
 const CLI_EVERY_FORMAT_RUNS = [
   ...CLI_FORMATS.filter((format) => format !== 'table').map((format) => ['-o', format]),
   ...CLI_FORMATS.filter((format) => format !== 'table').map((format) => ['--summary', '-o', format]),
-  ...CLI_FORMATS.filter((format) => !['html', 'svg'].includes(format)).map((format) => ['--all', '-o', format]),
+  ...CLI_FORMATS.filter((format) => !['dot', 'html', 'svg'].includes(format)).map((format) => ['--all', '-o', format]),
 ];
 
 async function loadCore() {

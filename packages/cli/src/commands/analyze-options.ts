@@ -70,7 +70,8 @@ export function parseAnalyzeOptions(args: readonly string[]): AnalyzeOptions {
     throw new UsageError('--all adds denied pairs to the default output, but --port/--protocol already print one row per connection, denied ones included: drop --all');
   }
   const output = parseOutputFormat(values.output);
-  if (values.all && isGraphFormat(output)) {
+  // dot draws allowed connections only: with --all it would judge every denied pair and print the same graph.
+  if (values.all && (isGraphFormat(output) || output === 'dot')) {
     throw new UsageError(`--all adds the pairs where every port is denied, which the ${output} picture does not draw: drop --all (the picture shows allowed connections), or use --all with -o ndjson`);
   }
   return {

@@ -40,7 +40,7 @@ describe('analyze --output svg', () => {
   }, 180_000);
 
   it('refuses --all, which adds denied pairs the picture does not draw', async () => {
-    for (const format of ['svg', 'html']) {
+    for (const format of ['svg', 'html', 'dot']) {
       const { code, stdout, stderr } = await run([...SMALL, '--all', '-o', format]);
       expect(code).toBe(2);
       expect(stdout).toBe('');

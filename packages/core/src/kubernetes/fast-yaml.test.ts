@@ -32,6 +32,7 @@ const CRAFTED: Record<string, string> = {
   'scalars of every core type': 'k: [1, -2, 0o17, 0x1F, 1.5, .inf, -.Inf, .nan, true, False, null, ~, "", yes, on, 2022-01-01, 1_000, 012]\n',
   'block scalars': 'a: |\n  line one\n  line two\nb: >-\n  folded\n  text\n',
   'plus and 0b inside words': 'uid: bfb12dd1-0b19-496f\nimage: a+b\nargs: ["--x=+1"]\n',
+  'scalars that only start with 0b': 'uid: 0b0ace04-8ddb-4a0e-8651-2592f47f7c1b\nk: [0b1a, -0b2, 0b1-2]\nm: {0bc: 0b10x}\n',
 };
 
 describe('parseFast', () => {
@@ -54,6 +55,10 @@ describe('parseFast', () => {
     ['a leading plus', 'k: +.5\n'],
     ['a leading plus in a sequence', 'k:\n  - +1\n'],
     ['0b in a flow sequence', 'k: [a,0b1]\n'],
+    ['a negative binary scalar', 'k: -0b1_0\n'],
+    ['a binary key', '0b11: v\n'],
+    ['a binary scalar in a flow mapping', 'k: {a: 0b1}\n'],
+    ['a binary scalar before a comment', 'k: 0b1 # two\n'],
     ['a tab', 'k: [a,\tb]\n'],
     ['a directive', '%YAML 1.2\n---\nk: v\n'],
     ['a document end marker', 'k: v\n...\n'],

@@ -16,8 +16,12 @@ export interface FastDocument {
   readonly itemLines?: readonly number[];
 }
 
-/** Scalars starting with `+` or `0b`: js-yaml reads some as numbers where YAML 1.2 core keeps strings. */
-const DIVERGENT_SCALAR = /(?:^\s*|[:-]\s+|[[{,]\s*)(?:\+|0b)/m;
+/**
+ * Scalars starting with `+`, and whole binary scalars (`0b101`, `-0b1_0`): js-yaml reads some as
+ * numbers where YAML 1.2 core keeps strings. A scalar that only starts with `0b`, like the uid
+ * `0b0ace04-8ddb-...` of an exported Pod, reads alike in both and keeps the fast path.
+ */
+const DIVERGENT_SCALAR = /(?:^\s*|[:-]\s+|[[{,]\s*)(?:\+|[-+]?0b[01_]*(?=[\s,\]}#]|:(?:\s|$)|$))/m;
 const DOCUMENT_START = /^---(?=\s|$)/;
 
 /** The documents of `text`, or `undefined` when the reference parser must read it. */
