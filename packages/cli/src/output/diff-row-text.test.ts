@@ -32,6 +32,12 @@ describe('diff row text', () => {
     }
   });
 
+  it('keeps text beyond ASCII intact, Latin-1 or not', () => {
+    const named: DiffRowTemplate = { ...opened, cause: 'allowed in NEW by shop/grüße ingress rule 0', location: { file: 'deploy/日本/policies.yaml', line: 3 } };
+    const rendered = renderRows([named, closed], json);
+    expect(pairText(rendered, json, 'shop/web', 'shop/db')).toBe(direct(json, [named, closed], 'shop/web', 'shop/db'));
+  });
+
   it('renders pair by pair when a policy or file name holds a marker character', () => {
     const hostile: DiffRowTemplate = { ...opened, cause: `allowed in NEW by shop/x${FROM_MARK} ingress rule 0`, location: { file: `x${FROM_MARK}.yaml`, line: 1 } };
     const rendered = renderRows([hostile], json);

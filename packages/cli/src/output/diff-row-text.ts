@@ -68,7 +68,7 @@ export function renderRows(rows: readonly DiffRowTemplate[], format: RowFormat):
   return { rows, pieces, slotIsFrom };
 }
 
-const LATIN1 = /^[\u0000-\u00ff]*$/;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /**
  * A copy of `piece` that V8 stores one byte per character. A slice of the rendered text keeps
@@ -76,7 +76,7 @@ const LATIN1 = /^[\u0000-\u00ff]*$/;
  * would be two-byte too: at a million pairs, encoding that output took 20 times longer.
  */
 function oneByte(piece: string): string {
-  return LATIN1.test(piece) ? Buffer.from(piece, 'latin1').toString('latin1') : piece;
+  return BEYOND_LATIN1.test(piece) ? piece : Buffer.from(piece, 'latin1').toString('latin1');
 }
 
 /** The text of `rendered` for one pair: the pieces joined with the two ids as the format writes them. */
