@@ -126,8 +126,10 @@ export {
   LINT_DISABLE_ANNOTATION,
   LINT_RULES,
   LINT_SEVERITIES,
+  LINTED_KINDS,
   lintManifests,
   parseRuleIdList,
+  policyRefLabel,
   severityAtLeast,
   unknownLintRuleIds,
   type LintFinding,
@@ -135,6 +137,8 @@ export {
   type LintResult,
   type LintRule,
   type LintSeverity,
+  type OtherObjects,
+  type PolicyFamily,
   type PolicyRef,
 } from './lint/index.js';
 /**

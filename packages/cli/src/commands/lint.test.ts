@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ENVIRONMENTS, namespaceIsolation, toYamlStream } from '@k8s-security-pro/core';
+import { ENVIRONMENTS, RENDER_TARGETS, renderEnvironment, toYamlStream } from '@k8s-security-pro/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { officialSarifSchemaProblems, sarifStructureProblems, xmlWellFormednessProblem } from '../report/test-support/report-checks.js';
@@ -45,14 +45,71 @@ spec:
   egress: []
 `;
 
+const CALICO_AND_WORKLOAD = `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: deny-all
+spec:
+  selector: all()
+  types: [Ingress, Egress]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata:
+  name: allow-web
+  namespace: shop
+spec:
+  selector: app == 'web'
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    metadata:
+      labels:
+        app: web
+`;
+
+const CILIUM_WORLD = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: open-egress
+  namespace: shop
+spec:
+  endpointSelector:
+    matchLabels:
+      app: web
+  egress:
+    - toEntities: [world]
+      toPorts:
+        - ports:
+            - port: "443"
+              protocol: TCP
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+`;
+
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'k8s-security-lint-'));
   for (const environment of ENVIRONMENTS) {
     mkdirSync(path.join(dir, 'generated', environment.name), { recursive: true });
-    writeFileSync(path.join(dir, 'generated', environment.name, 'policies.yaml'), toYamlStream(namespaceIsolation(environment.values)));
+    for (const target of RENDER_TARGETS) {
+      writeFileSync(path.join(dir, 'generated', environment.name, `${target.name}.yaml`), toYamlStream(renderEnvironment(target.name, environment)));
+    }
   }
+  mkdirSync(path.join(dir, 'other-kinds'));
+  writeFileSync(path.join(dir, 'other-kinds', 'calico.yaml'), CALICO_AND_WORKLOAD);
+  mkdirSync(path.join(dir, 'cilium'));
+  writeFileSync(path.join(dir, 'cilium', 'world.yaml'), CILIUM_WORLD);
   mkdirSync(path.join(dir, 'bad'));
   writeFileSync(path.join(dir, 'bad', 'dns.yaml'), UDP_ONLY_DNS);
   writeFileSync(path.join(dir, 'bad', 'types.yml'), `# a comment first\n${IMPLICIT_TYPES}`);
@@ -60,13 +117,43 @@ beforeAll(() => {
 });
 
 describe('k8s-security lint', () => {
-  it('passes the generated policy set of every environment with exit code 0', async () => {
+  it('passes the render of every target for every environment with exit code 0, checking every object', async () => {
     const { code, stdout, stderr } = await run(['lint', 'generated'], dir);
-    const policyCount = ENVIRONMENTS.reduce((n, e) => n + namespaceIsolation(e.values).length, 0);
+    const policyCount = ENVIRONMENTS.reduce((n, e) => n + RENDER_TARGETS.reduce((m, t) => m + renderEnvironment(t.name, e).length, 0), 0);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toBe(`k8s-security lint: ${policyCount} policies checked, no failures\n`);
   });
 
+  it('refuses input without any policy it can check (exit 2), naming what it found and what it checks', async () => {
+    const { code, stdout, stderr } = await run(['lint', 'other-kinds'], dir);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'k8s-security: no policy lint can check in other-kinds: found 1 GlobalNetworkPolicy (projectcalico.org/v3) object, ' +
+        '1 NetworkPolicy (projectcalico.org/v3) object, 1 Deployment object; lint checks NetworkPolicy (networking.k8s.io/v1), ' +
+        'ClusterNetworkPolicy (policy.networking.k8s.io/v1beta1), AdminNetworkPolicy, BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1), ' +
+        'CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy (cilium.io/v2). Pass --allow-empty to accept input without policies',
+    ]);
+  });
+
+  it('accepts input without policies with --allow-empty, and says per kind what it skipped', async () => {
+    const { code, stdout } = await run(['lint', 'other-kinds', '--allow-empty', '-o', 'json'], dir);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).notes).toEqual([
+      'skipped 1 GlobalNetworkPolicy (projectcalico.org/v3) object: lint does not check this kind',
+      'skipped 1 NetworkPolicy (projectcalico.org/v3) object: lint does not check this kind',
+      'read 1 Deployment object as context (labels for the rules), not as policies',
+      expect.stringMatching(/^the input holds no policy lint checks \(NetworkPolicy \(networking\.k8s\.io\/v1\), /),
+    ]);
+  });
+
+  it('checks CiliumNetworkPolicies, names them by kind, and notes the kinds it skips', async () => {
+    const { code, stdout } = await run(['lint', 'cilium'], dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain('WARNING NP021  CiliumNetworkPolicy shop/open-egress');
+    expect(stdout).toContain('spec.egress[0].toEntities[0]');
+    expect(stdout).toContain('at cilium/world.yaml:1');
+    expect(stdout).toContain('note: skipped 1 ConfigMap (v1) object: lint does not check this kind');
+  });
   it('reports findings with rule, policy, path and file line, and exits 1', async () => {
     const { code, stdout } = await run(['lint', 'bad'], dir);
     expect(code).toBe(1);
@@ -120,7 +207,7 @@ describe('k8s-security lint', () => {
       'NP002 shop/allow-dns spec.egress[0].ports[0]',
       'NP005 shop/deny-egress spec.policyTypes',
     ]);
-    expect(parsed.rules).toHaveLength(12);
+    expect(parsed.rules).toHaveLength(23);
   });
 
   it('prints a structurally valid SARIF log pointing at the files', async () => {

@@ -56,7 +56,7 @@ export function kindOf(object: unknown): string | undefined {
 
 /** Kinds that live outside namespaces among those the reader meets; their namespace is ignored. */
 const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass',
-  'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
+  'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
 
 /** Whether objects of `kind` live in a namespace. Unknown kinds are assumed namespaced, as most are. */
 export function isNamespacedKind(kind: string): boolean {

@@ -13,9 +13,15 @@ export function severityAtLeast(severity: LintSeverity, threshold: LintSeverity)
   return LINT_SEVERITIES.indexOf(severity) <= LINT_SEVERITIES.indexOf(threshold);
 }
 
+/** The policy families lint checks; the rules of each read only their family. */
+export type PolicyFamily = 'NetworkPolicy' | 'ClusterNetworkPolicy' | 'CiliumNetworkPolicy';
+
 /** A policy and where it sits in the input. */
 export interface PolicyRef {
-  readonly namespace: string;
+  /** The object's own kind, e.g. `AdminNetworkPolicy` or `CiliumClusterwideNetworkPolicy`. */
+  readonly kind: string;
+  /** Undefined for cluster-scoped kinds. */
+  readonly namespace: string | undefined;
   readonly name: string;
   /** Index of the policy in the objects given to the linter, to map findings back to files. */
   readonly objectIndex: number;
@@ -52,8 +58,8 @@ export interface RuleViolation {
   readonly severity?: LintSeverity;
 }
 
-/** A lint rule: a stable id, a severity, its doc page and the check itself. */
-export interface LintRule {
+/** What every lint rule has: a stable id, a severity and its doc page. */
+interface LintRuleBase {
   /** Stable id, `NP` and three digits; documented in `docs/lint/<id>.md`. */
   readonly id: string;
   /** Short kebab-case name. */
@@ -63,5 +69,60 @@ export interface LintRule {
   readonly summary: string;
   /** Number of the item of docs/pitfalls.md that the rule enforces. */
   readonly pitfall: number;
+}
+
+/** A rule for `networking.k8s.io/v1` NetworkPolicy. */
+export interface NetworkPolicyLintRule extends LintRuleBase {
+  readonly appliesTo: 'NetworkPolicy';
   check(context: LintContext): Iterable<RuleViolation>;
+}
+
+/** A rule for ClusterNetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy. */
+export interface ClusterPolicyLintRule extends LintRuleBase {
+  readonly appliesTo: 'ClusterNetworkPolicy';
+  check(context: ClusterPolicyLintContext): Iterable<RuleViolation>;
+}
+
+/** A rule for CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy. */
+export interface CiliumLintRule extends LintRuleBase {
+  readonly appliesTo: 'CiliumNetworkPolicy';
+  check(context: CiliumLintContext): Iterable<RuleViolation>;
+}
+
+/** A lint rule: a stable id, a severity, its doc page and the check of one policy family. */
+export type LintRule = NetworkPolicyLintRule | ClusterPolicyLintRule | CiliumLintRule;
+
+/**
+ * A ClusterNetworkPolicy, or a v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy, as the
+ * cluster-policy rules see it: its spec in the v1beta1 shape the one reader gives.
+ */
+export interface LintedClusterPolicy {
+  readonly kind: string;
+  readonly name: string;
+  /** The v1beta1-shaped spec; undefined when the reader refused the object (`problem`). */
+  readonly spec: Readonly<Record<string, unknown>> | undefined;
+  /** Why the reader or the analyzer refused the object: the field and the fix. */
+  readonly problem: { readonly field: string; readonly fix: string } | undefined;
+  /** The field that lists a rule's ports: `protocols` (v1beta1) or `ports` (v1alpha1). */
+  readonly portsField: 'protocols' | 'ports';
+}
+
+/** What a cluster-policy rule sees: the policy under check and every cluster policy of the input. */
+export interface ClusterPolicyLintContext {
+  readonly policy: LintedClusterPolicy;
+  readonly clusterPolicies: readonly LintedClusterPolicy[];
+}
+
+/** A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy, as the Cilium rules see it. */
+export interface LintedCiliumPolicy {
+  readonly kind: string;
+  /** Undefined for CiliumClusterwideNetworkPolicy. */
+  readonly namespace: string | undefined;
+  /** Its rules: `spec` and every entry of `specs`, each with its path. */
+  readonly specs: readonly { readonly path: string; readonly spec: Readonly<Record<string, unknown>> }[];
+}
+
+/** What a Cilium rule sees. */
+export interface CiliumLintContext {
+  readonly policy: LintedCiliumPolicy;
 }

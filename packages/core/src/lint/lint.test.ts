@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/environments.js';
+import { RENDER_TARGETS, renderEnvironment } from '../targets/render-targets.js';
+import { ciliumNetworkPolicies } from '../templates/cilium-network-policy.js';
 import { namespaceIsolation } from '../templates/namespace-isolation.js';
 import { LINT_DISABLE_ANNOTATION, lintManifests, parseRuleIdList, unknownLintRuleIds } from './lint.js';
+import { LINTED_KINDS } from './manifest-objects.js';
 import { LINT_RULES } from './rules.js';
 
 type Spec = Record<string, unknown>;
@@ -26,20 +29,49 @@ const dnsTo = [
   },
 ];
 
+/** A `policy.networking.k8s.io/v1beta1` ClusterNetworkPolicy. */
+function cnp(name: string, spec: Spec) {
+  return { apiVersion: 'policy.networking.k8s.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name }, spec };
+}
+
+/** A `cilium.io/v2` CiliumNetworkPolicy in namespace shop. */
+function cilium(spec: Spec, name = 'c') {
+  return { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace: 'shop' }, spec: { endpointSelector: {}, ...spec } };
+}
+
+const namespaceNamed = (name: string) => ({ namespaces: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+const tcp = (number: number) => ({ tcp: { destinationPort: { number } } });
+const adminShop = { tier: 'Admin', priority: 10, subject: namespaceNamed('shop') };
+const ciliumNamespaceLabel = 'k8s:io.kubernetes.pod.namespace';
+
 /** (rule id, path) pairs of a lint run, for exact assertions. */
 function hits(objects: unknown[], options?: Parameters<typeof lintManifests>[1]) {
   return lintManifests(objects, options).findings.map((f) => `${f.ruleId} ${f.path}`);
 }
 
 describe('lintManifests on the generated policy set', () => {
-  for (const environment of ENVIRONMENTS) {
-    it(`finds nothing in the ${environment.name} environment's policies`, () => {
-      const policies = namespaceIsolation(environment.values);
-      const result = lintManifests(policies);
-      expect(result.policies).toHaveLength(policies.length);
-      expect(result.findings).toEqual([]);
-    });
+  for (const target of RENDER_TARGETS) {
+    for (const environment of ENVIRONMENTS) {
+      it(`finds nothing in the ${environment.name} environment's ${target.name} render, and checks every object of it`, () => {
+        const policies = renderEnvironment(target.name, environment);
+        const result = lintManifests(policies);
+        expect(policies.length).toBeGreaterThan(0);
+        expect(result.policies.map((ref) => ref.kind)).toEqual(policies.map((policy) => policy.kind));
+        expect(result.otherObjects).toEqual([]);
+        expect(result.findings).toEqual([]);
+      });
+    }
   }
+
+  it('finds nothing in the Cilium render with an FQDN allow-list of names and domain patterns', () => {
+    const policies = ciliumNetworkPolicies({}, { fqdnEgress: { names: ['api.example.com'], patterns: ['*.example.org'] } });
+    expect(lintManifests(policies).findings).toEqual([]);
+  });
+
+  it('reports the pattern the render accepts only with allowBroadPatterns (NP020), so the opt-in stays visible', () => {
+    const policies = ciliumNetworkPolicies({}, { fqdnEgress: { patterns: ['*.com'], allowBroadPatterns: true } });
+    expect(hits(policies)).toEqual(['NP020 spec.egress[1].toFQDNs[0].matchPattern']);
+  });
 
   it('finds nothing when the policy set sits next to workloads its selectors match', () => {
     const objects = [
@@ -153,6 +185,85 @@ describe('each rule', () => {
       path: 'metadata.annotations["k8s-security-pro.io/opt-ins"]',
       good: [policy({ policyTypes: ['Ingress'] })],
     },
+    {
+      id: 'NP013',
+      bad: [cnp('guard', { ...adminShop, priority: 1001, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }] })],
+      path: 'spec.priority',
+      good: [cnp('guard', { ...adminShop, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }] })],
+    },
+    {
+      id: 'NP014',
+      bad: [
+        cnp('team-a', { tier: 'Admin', priority: 10, subject: { namespaces: { matchLabels: { team: 'a' } } }, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }] }),
+        cnp('prod', { tier: 'Admin', priority: 10, subject: { namespaces: { matchLabels: { env: 'prod' } } }, ingress: [{ action: 'Accept', from: [namespaceNamed('monitoring')] }] }),
+      ],
+      path: 'spec.priority',
+      good: [
+        cnp('team-a', { tier: 'Admin', priority: 10, subject: { namespaces: { matchLabels: { team: 'a' } } }, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }] }),
+        cnp('prod', { tier: 'Admin', priority: 20, subject: { namespaces: { matchLabels: { env: 'prod' } } }, ingress: [{ action: 'Accept', from: [namespaceNamed('monitoring')] }] }),
+      ],
+    },
+    {
+      id: 'NP015',
+      bad: [cnp('guard', { ...adminShop, egress: [{ action: 'Deny', to: [{ namespaces: {} }] }, { action: 'Accept', to: [namespaceNamed('monitoring')], protocols: [tcp(9090)] }] })],
+      path: 'spec.egress[1]',
+      good: [cnp('guard', { ...adminShop, egress: [{ action: 'Accept', to: [namespaceNamed('monitoring')], protocols: [tcp(9090)] }, { action: 'Deny', to: [{ namespaces: {} }] }] })],
+    },
+    {
+      id: 'NP016',
+      bad: [cnp('egress', { ...adminShop, egress: [{ action: 'Accept', to: [{ networks: ['0.0.0.0/0'] }], protocols: [tcp(443)] }] })],
+      path: 'spec.egress[0].to[0].networks[0]',
+      good: [cnp('egress', { ...adminShop, egress: [{ action: 'Accept', to: [{ networks: ['203.0.113.0/24'] }], protocols: [tcp(443)] }] })],
+    },
+    {
+      id: 'NP017',
+      bad: [cnp('baseline', { tier: 'Baseline', priority: 10, subject: namespaceNamed('shop'), ingress: [{ action: 'Accept', from: [{ namespaces: {} }] }] })],
+      path: 'spec.ingress[0].from[0]',
+      good: [cnp('baseline', { tier: 'Baseline', priority: 10, subject: namespaceNamed('shop'), ingress: [{ action: 'Accept', from: [namespaceNamed('shop')] }] })],
+    },
+    {
+      id: 'NP018',
+      bad: [cnp('quarantine', { tier: 'Admin', priority: 5, subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [namespaceNamed('quarantine')] }] })],
+      path: 'spec.subject',
+      good: [
+        cnp('quarantine', {
+          tier: 'Admin',
+          priority: 5,
+          subject: { namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } },
+          ingress: [{ action: 'Deny', from: [namespaceNamed('quarantine')] }],
+        }),
+      ],
+    },
+    {
+      id: 'NP019',
+      bad: [cnp('metrics', { ...adminShop, ingress: [{ action: 'Accept', from: [namespaceNamed('monitoring')], protocols: [{ destinationNamedPort: 'metrics' }] }] })],
+      path: 'spec.ingress[0].protocols[0].destinationNamedPort',
+      good: [cnp('metrics', { ...adminShop, ingress: [{ action: 'Accept', from: [namespaceNamed('monitoring')], protocols: [tcp(9090)] }] })],
+    },
+    {
+      id: 'NP020',
+      bad: [cilium({ egress: [{ toFQDNs: [{ matchPattern: '*' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] })],
+      path: 'spec.egress[0].toFQDNs[0].matchPattern',
+      good: [cilium({ egress: [{ toFQDNs: [{ matchPattern: '*.example.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] })],
+    },
+    {
+      id: 'NP021',
+      bad: [cilium({ egress: [{ toEntities: ['world'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] })],
+      path: 'spec.egress[0].toEntities[0]',
+      good: [cilium({ egress: [{ toCIDRSet: [{ cidr: '203.0.113.0/24' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] })],
+    },
+    {
+      id: 'NP022',
+      bad: [cilium({ ingress: [{ fromEndpoints: [{ matchExpressions: [{ key: ciliumNamespaceLabel, operator: 'Exists' }] }] }] })],
+      path: 'spec.ingress[0].fromEndpoints[0]',
+      good: [cilium({ ingress: [{ fromEndpoints: [{ matchExpressions: [{ key: ciliumNamespaceLabel, operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] })],
+    },
+    {
+      id: 'NP023',
+      bad: [cilium({ egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: '0', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }] })],
+      path: 'spec.egress[0].toPorts[0]',
+      good: [cilium({ egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }] })],
+    },
   ];
 
   it('has a case for every rule', () => {
@@ -169,7 +280,7 @@ describe('each rule', () => {
     it(`${id} can be turned off by --disable and by the policy annotation`, () => {
       expect(hits(bad, { disabledRules: [id.toLowerCase()] }).filter((hit) => hit.startsWith(id))).toEqual([]);
       const annotated = bad.map((object) =>
-        (object as { kind: string }).kind === 'NetworkPolicy'
+        LINTED_KINDS.some((linted) => linted.kind === (object as { kind: string }).kind)
           ? { ...(object as object), metadata: { ...(object as { metadata: object }).metadata, annotations: { [LINT_DISABLE_ANNOTATION]: `NP099, ${id}` } } }
           : object,
       );
@@ -240,6 +351,103 @@ describe('rule details', () => {
     const p = policy({ policyTypes: ['Ingress'] });
     delete (p.metadata as { namespace?: string }).namespace;
     expect(lintManifests([p]).policies[0]).toMatchObject({ namespace: 'default', name: 'p', objectIndex: 0 });
+  });
+});
+
+describe('cluster-tier and Cilium rule details', () => {
+  const anp = (name: string, spec: Spec) => ({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name }, spec });
+
+  it('reads v1alpha1 AdminNetworkPolicy in its own field names (Allow, ports, namedPort)', () => {
+    const policy = anp('metrics', {
+      priority: 10,
+      subject: namespaceNamed('shop'),
+      ingress: [{ action: 'Allow', from: [namespaceNamed('monitoring')], ports: [{ namedPort: 'metrics' }] }],
+    });
+    const result = lintManifests([policy]);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['NP019 spec.ingress[0].ports[0].namedPort']);
+    expect(result.policies).toEqual([{ kind: 'AdminNetworkPolicy', namespace: undefined, name: 'metrics', objectIndex: 0 }]);
+  });
+
+  it('NP013 names the field and skips the other rules on that policy', () => {
+    const broken = cnp('guard', { ...adminShop, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] });
+    const [finding, ...rest] = lintManifests([broken]).findings;
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ ruleId: 'NP013', severity: 'error', path: 'spec.ingress[0].action' });
+    expect(finding?.message).toContain('use Accept, Deny or Pass');
+  });
+
+  it('NP014 stays quiet for subjects pinned to different namespaces, for other tiers and for one shared action', () => {
+    const deny = (name: string, subject: Spec, priority = 10, tier = 'Admin') =>
+      cnp(name, { tier, priority, subject, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }] });
+    const accept = (name: string, subject: Spec) => cnp(name, { tier: 'Admin', priority: 10, subject, ingress: [{ action: 'Accept', from: [namespaceNamed('monitoring')] }] });
+    expect(hits([deny('a', namespaceNamed('shop')), accept('b', namespaceNamed('billing'))])).toEqual([]);
+    expect(hits([deny('a', { namespaces: {} }), deny('b', namespaceNamed('shop'))]).filter((h) => h.startsWith('NP014'))).toEqual([]);
+    expect(hits([deny('a', { namespaces: { matchLabels: { team: 'a' } } }, 10, 'Baseline'), accept('b', { namespaces: { matchLabels: { team: 'a' } } })])).toEqual([]);
+  });
+
+  it('NP015 finds a rule shadowed by a higher-priority policy over the same pods, and notes a merely redundant one', () => {
+    const first = cnp('block-all', { tier: 'Admin', priority: 5, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ networks: ['10.0.0.0/8'] }] }] });
+    const later = cnp('allow-db', { ...adminShop, egress: [{ action: 'Accept', to: [{ networks: ['10.1.0.0/16'] }], protocols: [tcp(5432)] }] });
+    const result = lintManifests([first, later]);
+    expect(result.findings.map((f) => [f.ruleId, f.severity, f.policy.name, f.path])).toEqual([['NP015', 'warning', 'allow-db', 'spec.egress[0]']]);
+    expect(result.findings[0]?.message).toContain('egress rule 0 of ClusterNetworkPolicy/block-all (priority 5)');
+    const twice = cnp('twice', { ...adminShop, ingress: [{ action: 'Deny', from: [namespaceNamed('dev')] }, { action: 'Deny', from: [namespaceNamed('dev')], protocols: [tcp(80)] }] });
+    expect(lintManifests([twice]).findings.map((f) => [f.ruleId, f.severity, f.path])).toEqual([['NP015', 'note', 'spec.ingress[1]']]);
+  });
+
+  it('NP015 does not call a rule shadowed when the earlier one covers only part of its ports', () => {
+    const partial = cnp('p', { ...adminShop, egress: [{ action: 'Accept', to: [{ networks: ['0.0.0.0/0'] }], protocols: [tcp(443)] }, { action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] });
+    expect(hits([partial]).filter((h) => h.startsWith('NP015'))).toEqual([]);
+  });
+
+  it('NP018 ignores a Deny of a few addresses for every namespace (the metadata endpoint)', () => {
+    const metadata = cnp('metadata', { tier: 'Admin', priority: 1, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] });
+    expect(hits([metadata])).toEqual([]);
+  });
+
+  it('reads CiliumClusterwideNetworkPolicy and every entry of specs, where {} selects the whole cluster', () => {
+    const ccnp = {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: 'open' },
+      specs: [{ endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toFQDNs: [{ matchPattern: 'example.*' }] }] }, { endpointSelector: {}, ingress: [{ fromEndpoints: [{}] }] }],
+    };
+    const result = lintManifests([ccnp]);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['NP020 specs[0].egress[0].toFQDNs[0].matchPattern', 'NP022 specs[1].ingress[0].fromEndpoints[0]']);
+    expect(result.policies[0]).toMatchObject({ kind: 'CiliumClusterwideNetworkPolicy', namespace: undefined });
+  });
+
+  it('NP021 covers 0.0.0.0/0 CIDRs and fromEntities on ingress, never deny sections', () => {
+    const open = cilium({ ingress: [{ fromEntities: ['all'] }], egress: [{ toCIDR: ['::/0'] }], egressDeny: [{ toEntities: ['world'] }] });
+    expect(hits([open])).toEqual(['NP021 spec.ingress[0].fromEntities[0]', 'NP021 spec.egress[0].toCIDR[0]']);
+  });
+
+  it('NP023 refuses DNS rules on ingress and HTTP on UDP, and accepts DNS on UDP 53 as the template renders it', () => {
+    const refused = cilium({
+      ingress: [{ fromEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] }],
+      egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: '80', protocol: 'UDP' }], rules: { http: [{}] } }] }],
+    });
+    const findings = lintManifests([refused]).findings;
+    expect(findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['NP023 spec.ingress[0].toPorts[0]', 'NP023 spec.egress[0].toPorts[0]']);
+    expect(findings[0]?.message).toContain('"DNS rules are not allowed on ingress"');
+    expect(findings[1]?.message).toContain('"L7 rules can only apply to TCP (not UDP) except for DNS rules"');
+    const dns = cilium({ egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }] }] });
+    expect(hits([dns])).toEqual([]);
+  });
+
+  it('counts every kind it does not check, as context or skipped, and never reads another API group\'s NetworkPolicy', () => {
+    const calico = { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'shop' }, spec: { selector: 'all()' } };
+    const alpha2 = { ...cnp('old', adminShop), apiVersion: 'policy.networking.k8s.io/v1alpha2' };
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+    const result = lintManifests([calico, alpha2, configMap, configMap, pod('web', 'shop', { app: 'web' }), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }]);
+    expect(result.policies).toEqual([]);
+    expect(result.otherObjects).toEqual([
+      { kind: 'NetworkPolicy (projectcalico.org/v3)', count: 1, use: 'skipped' },
+      { kind: 'ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2)', count: 1, use: 'skipped' },
+      { kind: 'ConfigMap (v1)', count: 2, use: 'skipped' },
+      { kind: 'Pod', count: 1, use: 'context' },
+      { kind: 'Namespace', count: 1, use: 'context' },
+    ]);
   });
 });
 

@@ -6,11 +6,30 @@ import { AnalyzerInputError } from '../analyzer/analyzer-input-error.js';
 import { compileSelector } from '../analyzer/compiled-policy.js';
 import { DEFAULT_NAMESPACE, arrayOf, isRecord, labelsOf, nameOf, namespaceOf, stringRecord } from '../kubernetes/object-fields.js';
 import { podShapeOf } from '../kubernetes/workloads.js';
+import { CLUSTER_POLICY_KINDS } from '../kubernetes/cluster-policies.js';
+import type { PolicyFamily } from './lint-types.js';
 import { NAMESPACE_NAME_LABEL, type NetworkPolicy } from '../model/network-policy.js';
 
 /** Whether `object` looks like a `networking.k8s.io/v1` NetworkPolicy with a spec. */
 export function isNetworkPolicy(object: unknown): object is NetworkPolicy {
-  return isRecord(object) && object.kind === 'NetworkPolicy' && isRecord(object.metadata) && isRecord(object.spec);
+  return isRecord(object) && object.kind === 'NetworkPolicy' && object.apiVersion === 'networking.k8s.io/v1' && isRecord(object.metadata) && isRecord(object.spec);
+}
+
+/** The API version of the Cilium policy kinds. */
+export const CILIUM_API_VERSION = 'cilium.io/v2';
+
+/** Every kind lint checks, with its API version and family, in the order the docs list them. */
+export const LINTED_KINDS: readonly { readonly kind: string; readonly apiVersion: string; readonly family: PolicyFamily }[] = [
+  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', family: 'NetworkPolicy' },
+  ...Object.entries(CLUSTER_POLICY_KINDS).map(([kind, apiVersion]) => ({ kind, apiVersion, family: 'ClusterNetworkPolicy' as const })),
+  { kind: 'CiliumNetworkPolicy', apiVersion: CILIUM_API_VERSION, family: 'CiliumNetworkPolicy' },
+  { kind: 'CiliumClusterwideNetworkPolicy', apiVersion: CILIUM_API_VERSION, family: 'CiliumNetworkPolicy' },
+];
+
+/** The family lint checks `object` as, or undefined when lint does not check its kind and API version. */
+export function policyFamilyOf(object: unknown): PolicyFamily | undefined {
+  if (!isRecord(object)) return undefined;
+  return LINTED_KINDS.find((entry) => entry.kind === object.kind && entry.apiVersion === object.apiVersion)?.family;
 }
 
 /** Whether a selector has no requirement at all, so it selects everything. */

@@ -1,5 +1,6 @@
 /**
- * The lint rules. Each enforces one item of docs/pitfalls.md and is documented in
+ * The lint rules for NetworkPolicy, and the catalogue of every rule (the cluster-tier and Cilium
+ * rules live beside this file). Each enforces one item of docs/pitfalls.md and is documented in
  * `docs/lint/<id>.md`. Rules are pure: they read the context and yield violations.
  */
 import {
@@ -10,9 +11,11 @@ import {
 import { describeOptIn } from '../options/opt-ins.js';
 import { SYSTEM_NAMESPACES } from '../options/namespace-isolation-options.js';
 import { OPT_INS_ANNOTATION } from '../templates/namespace-isolation.js';
-import type { LintContext, LintRule, RuleViolation } from './lint-types.js';
+import type { LintContext, LintRule, NetworkPolicyLintRule, RuleViolation } from './lint-types.js';
 import { arrayOf, effectivePolicyTypes, isRecord } from '../kubernetes/object-fields.js';
 import { isEmptySelector, selectorMatches } from './manifest-objects.js';
+import { CILIUM_LINT_RULES } from './cilium-rules.js';
+import { CLUSTER_POLICY_LINT_RULES } from './cluster-policy-rules.js';
 
 type Direction = 'ingress' | 'egress';
 
@@ -90,7 +93,8 @@ function peersReachOwnNamespace(peers: readonly NetworkPolicyPeer[] | undefined,
   });
 }
 
-const orInsteadOfAnd: LintRule = {
+const orInsteadOfAnd: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP001',
   name: 'or-instead-of-and',
   severity: 'warning',
@@ -115,7 +119,8 @@ const orInsteadOfAnd: LintRule = {
   },
 };
 
-const udpOnlyDns: LintRule = {
+const udpOnlyDns: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP002',
   name: 'udp-only-dns',
   severity: 'warning',
@@ -141,7 +146,8 @@ const udpOnlyDns: LintRule = {
   },
 };
 
-const portsOnlyRule: LintRule = {
+const portsOnlyRule: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP003',
   name: 'ports-without-peers',
   severity: 'warning',
@@ -169,7 +175,8 @@ const portsOnlyRule: LintRule = {
   },
 };
 
-const nameLabelNamespaceSelector: LintRule = {
+const nameLabelNamespaceSelector: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP004',
   name: 'ad-hoc-namespace-label',
   severity: 'warning',
@@ -201,7 +208,8 @@ const nameLabelNamespaceSelector: LintRule = {
   },
 };
 
-const implicitPolicyTypes: LintRule = {
+const implicitPolicyTypes: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP005',
   name: 'implicit-policy-types',
   severity: 'warning',
@@ -222,7 +230,8 @@ const implicitPolicyTypes: LintRule = {
   },
 };
 
-const emptyPortEntry: LintRule = {
+const emptyPortEntry: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP006',
   name: 'empty-port-entry',
   severity: 'warning',
@@ -242,7 +251,8 @@ const emptyPortEntry: LintRule = {
   },
 };
 
-const missingEgressMirror: LintRule = {
+const missingEgressMirror: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP007',
   name: 'missing-egress-mirror',
   severity: 'warning',
@@ -275,7 +285,8 @@ const missingEgressMirror: LintRule = {
   },
 };
 
-const endPortWithNamedPort: LintRule = {
+const endPortWithNamedPort: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP008',
   name: 'end-port-needs-numeric-port',
   severity: 'error',
@@ -306,7 +317,8 @@ const endPortWithNamedPort: LintRule = {
   },
 };
 
-const emptyNamespaceSelector: LintRule = {
+const emptyNamespaceSelector: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP009',
   name: 'cluster-wide-namespace-selector',
   severity: 'warning',
@@ -326,7 +338,8 @@ const emptyNamespaceSelector: LintRule = {
   },
 };
 
-const systemNamespaceIsolated: LintRule = {
+const systemNamespaceIsolated: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP010',
   name: 'system-namespace-isolated',
   severity: 'error',
@@ -349,7 +362,8 @@ function podsIn(context: LintContext, namespace: string) {
   return pods.length > 0 ? pods : undefined;
 }
 
-const selectorMatchesNothing: LintRule = {
+const selectorMatchesNothing: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP011',
   name: 'selector-matches-nothing',
   severity: 'warning',
@@ -384,7 +398,8 @@ const selectorMatchesNothing: LintRule = {
   },
 };
 
-const optInInUse: LintRule = {
+const optInInUse: NetworkPolicyLintRule = {
+  appliesTo: 'NetworkPolicy',
   id: 'NP012',
   name: 'opt-in-in-use',
   severity: 'note',
@@ -402,8 +417,8 @@ const optInInUse: LintRule = {
   },
 };
 
-/** Every rule, in id order. */
-export const LINT_RULES: readonly LintRule[] = [
+/** Every NetworkPolicy rule, in id order. */
+const NETWORK_POLICY_LINT_RULES: readonly NetworkPolicyLintRule[] = [
   orInsteadOfAnd,
   udpOnlyDns,
   portsOnlyRule,
@@ -417,5 +432,8 @@ export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
   optInInUse,
 ];
+
+/** Every rule, in id order: NetworkPolicy, then the cluster tiers, then Cilium. */
+export const LINT_RULES: readonly LintRule[] = [...NETWORK_POLICY_LINT_RULES, ...CLUSTER_POLICY_LINT_RULES, ...CILIUM_LINT_RULES];
 
 export type { RuleViolation };

@@ -51,7 +51,7 @@ const PATTERN = /^([-a-z0-9_*]+\.?)+$/;
 const KNOWN_KEYS = ['names', 'patterns', 'ports', 'allowBroadPatterns'];
 
 /** Why `pattern` is too broad to allow without the opt-in, or undefined. */
-function broadPatternProblem(pattern: string): string | undefined {
+export function broadPatternProblem(pattern: string): string | undefined {
   if (!pattern.includes('*')) return undefined;
   const labels = pattern.replace(/\.$/, '').split('.');
   if (labels.every((label) => /^\**$/.test(label))) return 'matches every DNS name';
