@@ -4,7 +4,7 @@
  * worth: some policies dropped, some added) and a large one (the isolation of a tenth of the
  * namespaces removed, which opens millions of connections).
  *
- *   npm run bench:diff                       # 1k and 10k workloads
+ *   npm run bench:diff                       # 1k and 10k workloads, every format (table, json, md, sarif)
  *   node packages/cli/bench/diff-bench.mjs --sizes 10000 --formats json,sarif --changes large
  *
  * Exits 1 when a run misses its target: 30 s wall and 1 GiB peak RSS at 10k workloads.
@@ -49,7 +49,7 @@ function variants(objects) {
 
 async function main() {
   const sizes = option('--sizes', '1000,10000').split(',').map(Number);
-  const formats = option('--formats', 'table,json').split(',');
+  const formats = option('--formats', 'table,json,md,sarif').split(',');
   const changes = option('--changes', 'small,large').split(',');
   const header = ['workloads', 'change', 'format', 'exit', 'wall ms', 'cpu ms', 'peak RSS MiB', 'output lines'];
   console.log(header.join('\t'));

@@ -20,7 +20,8 @@ import { checkSources, parseDiffSource, readDiffSide, withKubeconfigs, type Diff
 import { GIT_PREFIX } from '../input/git-source.js';
 import { MANIFEST_INPUT_FLAGS, printWarnings } from '../input/manifest-input.js';
 import { addExternals, buildModel, withManifestErrors } from '../input/manifest-model.js';
-import { DIFF_OUTPUT_FORMATS, DiffWriter, type DiffCounts, type DiffOutputFormat, type DiffRow, type SourceLocation } from '../output/diff-formats.js';
+import { DIFF_OUTPUT_FORMATS, DiffWriter, type DiffCounts, type DiffOutputFormat, type SourceLocation } from '../output/diff-formats.js';
+import type { DiffRowTemplate, RenderedRows } from '../output/diff-row-text.js';
 import { cliVersion } from '../report/report-options.js';
 import { parseExternal, type ExternalEndpointSpec } from './analyze-options.js';
 
@@ -135,14 +136,14 @@ export async function diff(args: readonly string[], io: CommandIo): Promise<numb
     },
     io.stdout,
   );
-  const rows = new DiffRows({ old: new PolicyLocator(oldInput.objects), new: new PolicyLocator(newInput.objects) });
+  const rows = new DiffRows({ old: new PolicyLocator(oldInput.objects), new: new PolicyLocator(newInput.objects) }, writer);
   const counts: DiffCounts = { pairs: 0, opened: 0, closed: 0 };
   io.progress?.('comparing OLD and NEW');
   for (const change of iterateConnectivityChanges(oldModel.model, newModel.model)) {
     counts.pairs++;
     counts.opened += change.opened.length;
     counts.closed += change.closed.length;
-    for (const row of rows.of(change)) writer.row(row);
+    writer.pair(rows.of(change), change.from, change.to);
     if (counts.pairs % DRAIN_CHECK_ROWS === 0) {
       io.progress?.(`comparing: ${counts.pairs} changed pairs`);
       await writer.drained();
@@ -161,29 +162,46 @@ function sideModel(input: DiffSideInput, externals: readonly ExternalEndpointSpe
   return { model: withExternals, notes };
 }
 
-/** A pair's rows without its endpoints: shared by every pair of the same joint classes. */
-type RowTemplate = readonly Omit<DiffRow, 'from' | 'to'>[];
+/** Distinct rendered row sets kept; past it the cache starts over. */
+const RENDERED_CONTENT_SLOTS = 10_000;
 
 /**
  * One row per (pair, change kind, cause): ports that changed for the same reason share a row.
- * Pairs of the same joint classes share their port changes, so rows are built once per
- * `opened` list (weakly cached: the core drops the lists it no longer needs).
+ * Pairs of the same joint classes share their port changes, so rows are built and rendered
+ * once per `opened` list (weakly cached: the core drops the lists it no longer needs), and
+ * each pair only fills in its endpoints.
  */
 class DiffRows {
-  private readonly templates = new WeakMap<readonly PortChange[], RowTemplate>();
+  private readonly rendered = new WeakMap<readonly PortChange[], RenderedRows>();
+  /**
+   * Rendered rows by content. Pairs of many class pairs print the same rows (the same ports
+   * and causes): shared, the rendered text stays a few hundred entries instead of one per
+   * class pair (a SARIF rendering is kilobytes, and a large change has 100,000s of class pairs).
+   */
+  private byContent = new Map<string, RenderedRows>();
 
-  constructor(private readonly locate: { readonly old: PolicyLocator; readonly new: PolicyLocator }) {}
+  constructor(
+    private readonly locate: { readonly old: PolicyLocator; readonly new: PolicyLocator },
+    private readonly writer: DiffWriter,
+  ) {}
 
-  of(change: PairChange): DiffRow[] {
-    let template = this.templates.get(change.opened);
-    if (!template) {
-      template = [...this.build('opened', change.opened), ...this.build('closed', change.closed)];
-      this.templates.set(change.opened, template);
+  of(change: PairChange): RenderedRows {
+    let rendered = this.rendered.get(change.opened);
+    if (!rendered) {
+      const rows = [...this.build('opened', change.opened), ...this.build('closed', change.closed)];
+      const key = JSON.stringify(rows);
+      rendered = this.byContent.get(key);
+      if (!rendered) {
+        if (this.byContent.size >= RENDERED_CONTENT_SLOTS) this.byContent = new Map();
+        rendered = this.writer.prepare(rows);
+        this.byContent.set(key, rendered);
+      }
+      this.rendered.set(change.opened, rendered);
     }
-    return template.map((row) => ({ ...row, from: change.from, to: change.to }));
+    return rendered;
   }
 
-  private build(kind: 'opened' | 'closed', changes: readonly PortChange[]): RowTemplate {
+  private build(kind: 'opened' | 'closed', changes: readonly PortChange[]): DiffRowTemplate[] {
     const byCause = new Map<string, PortChange[]>();
     for (const port of changes) {
       const cause = changeCauseText(kind, port);
@@ -235,8 +253,8 @@ class PolicyLocator {
   }
 }
 
-/** The widest FROM, TO and PORTS cell any row can get, known before the first row. */
-function columnWidths(oldModel: ClusterModel, newModel: ClusterModel): [number, number, number] {
+/** The widest FROM or TO cell and the widest PORTS cell any row can get, known before the first row. */
+function columnWidths(oldModel: ClusterModel, newModel: ClusterModel): { id: number; ports: number } {
   let id = 4;
   let ports = 5;
   for (const model of [oldModel, newModel]) {
@@ -245,5 +263,5 @@ function columnWidths(oldModel: ClusterModel, newModel: ClusterModel): [number, 
       ports = Math.max(ports, [...new Set(endpoint.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`))].join(',').length);
     }
   }
-  return [id, id, ports];
+  return { id, ports };
 }

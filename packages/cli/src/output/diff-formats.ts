@@ -1,11 +1,13 @@
 /**
  * The output formats of `k8s-security diff`: table, json (schema in docs/diff.md), md (a PR
  * comment) and sarif (2.1.0). Rows are streamed as the diff finds them, except md, which keeps
- * the first rows only: a PR comment has a size limit, and the rest is one `-o json` away.
+ * the first rows only: a PR comment has a size limit, and the rest is one `-o json` away. The
+ * rows of a change are rendered once and shared by every pair it applies to (diff-row-text.ts).
  */
 import type { PolicyRuleRef } from '@k8s-security-pro/core/analyzer';
 import type { Log, Result } from 'sarif';
 import { SARIF_SCHEMA_URI, SARIF_VERSION, sarifPhysicalLocation } from '../report/format-sarif.js';
+import { jsonInnerId, pairText, renderRows, type DiffRowTemplate, type RenderedRows, type RowFormat } from './diff-row-text.js';
 import { ChunkedWriter, markdownRow, type TextTarget } from './text-output.js';
 
 export const DIFF_OUTPUT_FORMATS = ['table', 'json', 'md', 'sarif'] as const;
@@ -49,8 +51,8 @@ export interface DiffFrame {
   readonly newLabel: string;
   readonly added: readonly string[];
   readonly removed: readonly string[];
-  /** Widths of the FROM, TO and PORTS columns of the table. */
-  readonly widths: readonly [number, number, number];
+  /** Widths of the FROM and TO columns (each) and of the PORTS column of the table. */
+  readonly widths: { readonly id: number; readonly ports: number };
   readonly toolVersion: string;
 }
 
@@ -71,18 +73,70 @@ function countsLine(counts: DiffCounts, frame: DiffFrame): string {
 
 const RESULTS_PLACEHOLDER = '"\u0000results\u0000"';
 
+/** The table, JSON and SARIF text of one row (JSON and SARIF rows start with their separating comma). */
+function rowFormat(frame: DiffFrame): RowFormat {
+  switch (frame.format) {
+    case 'table':
+      return {
+        row: (row, id) => `${[row.change.padEnd(6), id(row.from), id(row.to), row.ports.join(',').padEnd(frame.widths.ports), row.cause].join('  ')}\n`,
+        slot: (id) => id.padEnd(frame.widths.id),
+      };
+    case 'json':
+      return { row: (row) => `,\n${JSON.stringify(jsonRow(row))}`, slot: jsonInnerId };
+    case 'sarif':
+      return { row: (row) => row.ports.map((port) => `,\n        ${JSON.stringify(sarifResult(row, port), null, 2).replaceAll('\n', '\n        ')}`).join(''), slot: jsonInnerId };
+    case 'md':
+      throw new Error('md keeps rows instead of writing them');
+  }
+}
+
+function jsonRow(row: DiffRow): object {
+  return {
+    change: row.change,
+    from: row.from,
+    to: row.to,
+    ports: row.ports,
+    cause: row.cause,
+    rules: row.rules,
+    isolatedBy: row.isolatedBy,
+    formerlyIsolatedBy: row.formerlyIsolatedBy,
+    ...(row.location ? { location: row.location } : {}),
+  };
+}
+
+/** One SARIF result per changed connection and port. */
+function sarifResult(row: DiffRow, port: string): Result {
+  return {
+    ruleId: row.change === 'opened' ? 'connection-opened' : 'connection-closed',
+    ruleIndex: row.change === 'opened' ? 0 : 1,
+    level: row.change === 'opened' ? 'warning' : 'note',
+    message: { text: `${row.from} -> ${row.to} ${port} is ${row.change === 'opened' ? 'newly allowed' : 'newly denied'}: ${row.cause}` },
+    locations: [
+      {
+        ...(row.location ? { physicalLocation: sarifPhysicalLocation(row.location) } : {}),
+        logicalLocations: [{ fullyQualifiedName: `${row.from} -> ${row.to} ${port}`, kind: 'resource' }],
+      },
+    ],
+    partialFingerprints: { connection: `${row.change} ${row.from} ${row.to} ${port}` },
+    properties: { from: row.from, to: row.to, port, rules: row.rules, isolatedBy: row.isolatedBy, formerlyIsolatedBy: row.formerlyIsolatedBy },
+  };
+}
+
 /** Streams the rows of one diff in one format. */
 export class DiffWriter {
   private readonly out: ChunkedWriter;
   private rows = 0;
   private readonly kept: DiffRow[] = [];
   private sarifTail = '';
+  /** How rows are written; none for md, which keeps its first rows and writes them at the end. */
+  private readonly rowFormat: RowFormat | undefined;
 
   constructor(
     private readonly frame: DiffFrame,
     target: TextTarget,
   ) {
     this.out = new ChunkedWriter(target);
+    this.rowFormat = frame.format === 'md' ? undefined : rowFormat(frame);
     this.start();
   }
 
@@ -143,55 +197,24 @@ export class DiffWriter {
     }
   }
 
-  row(row: DiffRow): void {
-    const first = this.rows++ === 0;
-    const { frame } = this;
-    switch (frame.format) {
-      case 'table': {
-        const [from, to, ports] = frame.widths;
-        if (first) this.out.write(`\n${['CHANGE', 'FROM'.padEnd(from), 'TO'.padEnd(to), 'PORTS'.padEnd(ports), 'CAUSE'].join('  ')}\n`);
-        this.out.write(`${[row.change.padEnd(6), row.from.padEnd(from), row.to.padEnd(to), row.ports.join(',').padEnd(ports), row.cause].join('  ')}\n`);
-        return;
-      }
-      case 'json': {
-        const wire = {
-          change: row.change,
-          from: row.from,
-          to: row.to,
-          ports: row.ports,
-          cause: row.cause,
-          rules: row.rules,
-          isolatedBy: row.isolatedBy,
-          formerlyIsolatedBy: row.formerlyIsolatedBy,
-          ...(row.location ? { location: row.location } : {}),
-        };
-        this.out.write(`${first ? '\n' : ',\n'}${JSON.stringify(wire)}`);
-        return;
-      }
-      case 'md':
-        if (this.kept.length < MARKDOWN_ROW_LIMIT) this.kept.push(row);
-        return;
-      case 'sarif':
-        row.ports.forEach((port, k) => {
-          const result: Result = {
-            ruleId: row.change === 'opened' ? 'connection-opened' : 'connection-closed',
-            ruleIndex: row.change === 'opened' ? 0 : 1,
-            level: row.change === 'opened' ? 'warning' : 'note',
-            message: { text: `${row.from} -> ${row.to} ${port} is ${row.change === 'opened' ? 'newly allowed' : 'newly denied'}: ${row.cause}` },
-            locations: [
-              {
-                ...(row.location ? { physicalLocation: sarifPhysicalLocation(row.location) } : {}),
-                logicalLocations: [{ fullyQualifiedName: `${row.from} -> ${row.to} ${port}`, kind: 'resource' }],
-              },
-            ],
-            partialFingerprints: { connection: `${row.change} ${row.from} ${row.to} ${port}` },
-            properties: { from: row.from, to: row.to, port, rules: row.rules, isolatedBy: row.isolatedBy, formerlyIsolatedBy: row.formerlyIsolatedBy },
-          };
-          const indented = JSON.stringify(result, null, 2).replaceAll('\n', '\n        ');
-          this.out.write(`${first && k === 0 ? '\n        ' : ',\n        '}${indented}`);
-        });
-        return;
+  /** Renders the rows of a change once, for every pair it applies to (see {@link DiffWriter.pair}). */
+  prepare(rows: readonly DiffRowTemplate[]): RenderedRows {
+    return this.rowFormat ? renderRows(rows, this.rowFormat) : { rows, pieces: undefined, slotIsFrom: [] };
+  }
+
+  /** Writes the rows of one pair: a prepared change with the pair's endpoints filled in. */
+  pair(rendered: RenderedRows, from: string, to: string): void {
+    const first = this.rows === 0;
+    this.rows += rendered.rows.length;
+    if (!this.rowFormat) {
+      for (const row of rendered.rows) if (this.kept.length < MARKDOWN_ROW_LIMIT) this.kept.push({ ...row, from, to });
+      return;
     }
+    const text = pairText(rendered, this.rowFormat, from, to);
+    if (!first) this.out.write(text);
+    else if (this.frame.format === 'table') this.out.write(`\n${['CHANGE', 'FROM'.padEnd(this.frame.widths.id), 'TO'.padEnd(this.frame.widths.id), 'PORTS'.padEnd(this.frame.widths.ports), 'CAUSE'].join('  ')}\n${text}`);
+    // JSON and SARIF rows start with the comma that separates them from the previous one.
+    else this.out.write(text.slice(1));
   }
 
   /** Resolves once the output can take more (see ChunkedWriter.drained). */

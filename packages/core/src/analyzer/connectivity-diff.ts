@@ -11,7 +11,7 @@
  */
 import { compareText, type ClusterContainerPort, type ClusterModel, type EndpointId, type Protocol } from './cluster-model.js';
 import { PROTOCOL_ORDER } from './reachability-grouping.js';
-import { startScan, type ReachabilityScan } from './reachability-scan.js';
+import { startScan, type ReachabilityScan, type VerdictRow } from './reachability-scan.js';
 import type { PreparedModel } from './reachability-preparation.js';
 import type { Explanation, PolicyRuleRef, SideExplanation, Verdict } from './reachability-types.js';
 
@@ -47,11 +47,18 @@ export interface EndpointChanges {
   readonly removed: readonly EndpointId[];
 }
 
-/** One side's scan: verdicts per (source group, destination group), cached and bounded by the analyzer. */
+/**
+ * One side's scan: verdicts per (source group, destination group). Rows are not kept: the
+ * diff asks for each (source class, destination class) once, so a kept row of every source
+ * group would only hold millions of verdict lists nobody reads again (the scan's shared
+ * answers stay cached and bounded).
+ */
 class SideScan {
   readonly scan: ReachabilityScan;
   readonly prepared: PreparedModel;
   readonly groupOf: Int32Array;
+  /** The row of the source group asked last: one source class asks for every destination in turn. */
+  private row: VerdictRow | undefined;
 
   constructor(model: ClusterModel) {
     const { scan, prepared, groupOf } = startScan(model, {});
@@ -60,8 +67,15 @@ class SideScan {
     this.groupOf = groupOf;
   }
 
-  judged(sourceGroup: number, destinationGroup: number): JudgedPorts {
-    return { ports: this.scan.targets[destinationGroup]!, verdicts: this.scan.verdicts(this.scan.rowFor(sourceGroup, true), destinationGroup) };
+  /** The verdicts of each of `destinationGroup`'s ports (see {@link SideScan.ports}) from `sourceGroup`. */
+  verdicts(sourceGroup: number, destinationGroup: number): readonly Verdict[] {
+    if (this.row?.source !== sourceGroup) this.row = this.scan.rowFor(sourceGroup, false);
+    return this.scan.verdicts(this.row, destinationGroup);
+  }
+
+  /** The ports judged for a destination group, sorted by port then protocol. */
+  ports(destinationGroup: number): readonly ClusterContainerPort[] {
+    return this.scan.targets[destinationGroup]!;
   }
 }
 
@@ -148,7 +162,13 @@ export function* iterateConnectivityChanges(oldModel: ClusterModel, newModel: Cl
     const templates: (ChangeTemplate | undefined)[] = [];
     let size = 0;
     for (const destination of classes) {
-      const template = comparePorts(oldSide.judged(oldGroup, destination.oldGroup), newSide.judged(newGroup, destination.newGroup));
+      // Called for every pair of joint classes: no allocation unless a port changed.
+      const template = comparePorts(
+        oldSide.ports(destination.oldGroup),
+        oldSide.verdicts(oldGroup, destination.oldGroup),
+        newSide.ports(destination.newGroup),
+        newSide.verdicts(newGroup, destination.newGroup),
+      );
       templates.push(template);
       if (template) size += destination.members.length;
     }
@@ -180,24 +200,24 @@ export function* iterateConnectivityChanges(oldModel: ClusterModel, newModel: Cl
   }
 }
 
-interface JudgedPorts {
-  readonly ports: readonly ClusterContainerPort[];
-  readonly verdicts: readonly Verdict[];
-}
-
 /** Compares the verdicts of one pair port by port; undefined when nothing changed. */
-function comparePorts(before: JudgedPorts, after: JudgedPorts): ChangeTemplate | undefined {
-  const opened: PortChange[] = [];
-  const closed: PortChange[] = [];
+function comparePorts(
+  beforePorts: readonly ClusterContainerPort[],
+  beforeVerdicts: readonly Verdict[],
+  afterPorts: readonly ClusterContainerPort[],
+  afterVerdicts: readonly Verdict[],
+): ChangeTemplate | undefined {
+  let opened: PortChange[] | undefined;
+  let closed: PortChange[] | undefined;
   // Both port lists are sorted by port then protocol: walk them together.
   let i = 0;
   let j = 0;
-  while (i < before.ports.length || j < after.ports.length) {
-    const a = before.ports[i];
-    const b = after.ports[j];
+  while (i < beforePorts.length || j < afterPorts.length) {
+    const a = beforePorts[i];
+    const b = afterPorts[j];
     const order = a === undefined ? 1 : b === undefined ? -1 : a.port - b.port || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
-    const oldVerdict = order <= 0 ? before.verdicts[i++] : undefined;
-    const newVerdict = order >= 0 ? after.verdicts[j++] : undefined;
+    const oldVerdict = order <= 0 ? beforeVerdicts[i++] : undefined;
+    const newVerdict = order >= 0 ? afterVerdicts[j++] : undefined;
     const port = (order <= 0 ? a : b)!;
     const wasAllowed = oldVerdict?.allowed ?? false;
     const isAllowed = newVerdict?.allowed ?? false;
@@ -208,10 +228,11 @@ function comparePorts(before: JudgedPorts, after: JudgedPorts): ChangeTemplate |
       ...(oldVerdict ? { old: oldVerdict.explanation } : {}),
       ...(newVerdict ? { new: newVerdict.explanation } : {}),
     };
-    (isAllowed ? opened : closed).push(portChange);
+    if (isAllowed) (opened ??= []).push(portChange);
+    else (closed ??= []).push(portChange);
   }
-  if (opened.length === 0 && closed.length === 0) return undefined;
-  return { opened, closed };
+  if (!opened && !closed) return undefined;
+  return { opened: opened ?? [], closed: closed ?? [] };
 }
 
 /** The rules that allow a side, or undefined when the side is not isolated or denied. */
