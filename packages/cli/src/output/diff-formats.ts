@@ -19,6 +19,9 @@ export const DIFF_JSON_SCHEMA_VERSION = 1;
 /** Rows the md output shows before it points at `-o json`. */
 export const MARKDOWN_ROW_LIMIT = 100;
 
+/** Results per SARIF run that code-scanning services accept (GitHub refuses a run with more). */
+export const SARIF_RESULT_LIMIT = 25_000;
+
 /** Where a policy or workload is written: file (as the user named it) and line; none for a cluster. */
 export interface SourceLocation {
   readonly file: string;
@@ -54,6 +57,8 @@ export interface DiffFrame {
   /** Widths of the FROM and TO columns (each) and of the PORTS column of the table. */
   readonly widths: { readonly id: number; readonly ports: number };
   readonly toolVersion: string;
+  /** Results the sarif output writes before it leaves the rest to `-o json`. @default SARIF_RESULT_LIMIT */
+  readonly sarifResultLimit?: number;
 }
 
 /** Totals printed at the end. */
@@ -126,6 +131,10 @@ function sarifResult(row: DiffRow, port: string): Result {
 export class DiffWriter {
   private readonly out: ChunkedWriter;
   private rows = 0;
+  /** Rows written so far (sarif stops writing at its result limit). */
+  private writtenRows = 0;
+  private sarifResults = 0;
+  private sarifOmitted = 0;
   private readonly kept: DiffRow[] = [];
   private sarifTail = '';
   /** How rows are written; none for md, which keeps its first rows and writes them at the end. */
@@ -158,40 +167,9 @@ export class DiffWriter {
       case 'md':
         return;
       case 'sarif': {
-        const log: Log = {
-          $schema: SARIF_SCHEMA_URI,
-          version: SARIF_VERSION,
-          runs: [
-            {
-              tool: {
-                driver: {
-                  name: 'k8s-security diff',
-                  version: frame.toolVersion,
-                  rules: [
-                    {
-                      id: 'connection-opened',
-                      name: 'ConnectionOpened',
-                      shortDescription: { text: 'A connection denied in OLD is allowed in NEW' },
-                      defaultConfiguration: { level: 'warning' },
-                    },
-                    {
-                      id: 'connection-closed',
-                      name: 'ConnectionClosed',
-                      shortDescription: { text: 'A connection allowed in OLD is denied in NEW' },
-                      defaultConfiguration: { level: 'note' },
-                    },
-                  ],
-                },
-              },
-              properties: { old: frame.oldLabel, new: frame.newLabel, endpointsAdded: [...frame.added], endpointsRemoved: [...frame.removed] },
-              results: [],
-            },
-          ],
-        };
-        const text = JSON.stringify(log, null, 2).replace('"results": []', `"results": [${RESULTS_PLACEHOLDER}]`);
-        const [head, tail] = text.split(RESULTS_PLACEHOLDER);
-        this.out.write(head!);
-        this.sarifTail = tail!;
+        const [head, tail] = sarifText(frame, 0);
+        this.out.write(head);
+        this.sarifTail = tail;
         return;
       }
     }
@@ -204,12 +182,22 @@ export class DiffWriter {
 
   /** Writes the rows of one pair: a prepared change with the pair's endpoints filled in. */
   pair(rendered: RenderedRows, from: string, to: string): void {
-    const first = this.rows === 0;
     this.rows += rendered.rows.length;
     if (!this.rowFormat) {
       for (const row of rendered.rows) if (this.kept.length < MARKDOWN_ROW_LIMIT) this.kept.push({ ...row, from, to });
       return;
     }
+    if (this.frame.format === 'sarif') {
+      // A pair's results are written whole or not at all, so the run never passes the limit.
+      const results = rendered.rows.reduce((sum, row) => sum + row.ports.length, 0);
+      if (this.sarifOmitted > 0 || this.sarifResults + results > (this.frame.sarifResultLimit ?? SARIF_RESULT_LIMIT)) {
+        this.sarifOmitted += results;
+        return;
+      }
+      this.sarifResults += results;
+    }
+    const first = this.writtenRows === 0;
+    this.writtenRows += rendered.rows.length;
     const text = pairText(rendered, this.rowFormat, from, to);
     if (!first) this.out.write(text);
     else if (this.frame.format === 'table') this.out.write(`\n${['CHANGE', 'FROM'.padEnd(this.frame.widths.id), 'TO'.padEnd(this.frame.widths.id), 'PORTS'.padEnd(this.frame.widths.ports), 'CAUSE'].join('  ')}\n${text}`);
@@ -235,9 +223,12 @@ export class DiffWriter {
       case 'md':
         this.writeMarkdown(counts);
         break;
-      case 'sarif':
-        this.out.write(`${this.rows > 0 ? '\n      ' : ''}${this.sarifTail}\n`);
+      case 'sarif': {
+        // Only what follows the results depends on the omitted count, so the head already written stays valid.
+        const tail = this.sarifOmitted > 0 ? sarifText(frame, this.sarifOmitted)[1] : this.sarifTail;
+        this.out.write(`${this.writtenRows > 0 ? '\n      ' : ''}${tail}\n`);
         break;
+      }
     }
     this.out.flush();
   }
@@ -258,4 +249,67 @@ export class DiffWriter {
     }
     this.out.write(`${lines.join('\n')}\n`);
   }
+}
+
+/**
+ * The SARIF log around its results, split where the results go. `omitted` results past the limit
+ * are named after the results (run properties and a notification), never before them.
+ */
+function sarifText(frame: DiffFrame, omitted: number): [head: string, tail: string] {
+  const log: Log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: SARIF_VERSION,
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'k8s-security diff',
+            version: frame.toolVersion,
+            rules: [
+              {
+                id: 'connection-opened',
+                name: 'ConnectionOpened',
+                shortDescription: { text: 'A connection denied in OLD is allowed in NEW' },
+                defaultConfiguration: { level: 'warning' },
+              },
+              {
+                id: 'connection-closed',
+                name: 'ConnectionClosed',
+                shortDescription: { text: 'A connection allowed in OLD is denied in NEW' },
+                defaultConfiguration: { level: 'note' },
+              },
+            ],
+          },
+        },
+        results: [],
+        ...(omitted > 0
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      level: 'warning' as const,
+                      message: {
+                        text: `${omitted} more changed connections are left out: code scanning takes at most ${frame.sarifResultLimit ?? SARIF_RESULT_LIMIT} results per run. Run k8s-security diff OLD NEW -o json for all of them.`,
+                      },
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
+        properties: {
+          old: frame.oldLabel,
+          new: frame.newLabel,
+          endpointsAdded: [...frame.added],
+          endpointsRemoved: [...frame.removed],
+          ...(omitted > 0 ? { resultsOmitted: omitted } : {}),
+        },
+      },
+    ],
+  };
+  const text = JSON.stringify(log, null, 2).replace('"results": []', `"results": [${RESULTS_PLACEHOLDER}]`);
+  const [head, tail] = text.split(RESULTS_PLACEHOLDER);
+  return [head!, tail!];
 }
