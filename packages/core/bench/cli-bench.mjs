@@ -2,6 +2,7 @@
  * Times whole `k8s-security analyze` processes, as a user runs them, on a folder of manifests:
  * wall time, CPU time and the process's peak RSS, with its stdout drained and counted.
  */
+import console from 'node:console';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,4 +52,21 @@ export function runCli(dir, args, command = 'analyze') {
       resolvePromise({ ms, cpuMs, peakRssMiB, outputBytes, outputLines, code, stderr: stderr.trim().split('\n').slice(-1)[0] ?? '' });
     });
   });
+}
+
+/**
+ * Adds to `misses` what one run of a command that exits 0 or 1 by design (`diff`, `verify`)
+ * missed: another exit status, the wall-time target when there is one, or the peak RSS target.
+ */
+export function checkRun(run, label, { timeTargetMs, peakRssTargetMiB }, misses) {
+  if (run.code !== 0 && run.code !== 1) misses.push(`${label}: exit ${run.code}: ${run.stderr}`);
+  if (timeTargetMs !== undefined && run.ms > timeTargetMs) misses.push(`${label}: ${run.ms.toFixed(0)} ms > ${timeTargetMs} ms`);
+  if (!(run.peakRssMiB <= peakRssTargetMiB)) misses.push(`${label}: peak RSS ${run.peakRssMiB.toFixed(0)} MiB > ${peakRssTargetMiB} MiB`);
+}
+
+/** Prints the missed targets, if any, and makes the process exit 1 for them. */
+export function reportMisses(misses) {
+  if (misses.length === 0) return;
+  console.error(`targets missed:\n  ${misses.join('\n  ')}`);
+  process.exitCode = 1;
 }

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { officialSarifSchemaProblems, sarifStructureProblems } from '../report/test-support/report-checks.js';
+import { OPENED_ROWS } from '../test-support/diff-row-templates.js';
 import { DiffWriter, SARIF_RESULT_LIMIT, type DiffFrame } from './diff-formats.js';
-import type { DiffRowTemplate } from './diff-row-text.js';
-
-const opened: DiffRowTemplate = {
-  change: 'opened',
-  ports: ['5432/TCP', '9187/TCP'],
-  cause: 'allowed in NEW by shop/metrics ingress rule 0',
-  rules: [{ policy: 'shop/metrics', direction: 'Ingress', rule: 0 }],
-  isolatedBy: [],
-  formerlyIsolatedBy: ['shop/deny-all'],
-  location: { file: 'new/changes.yaml', line: 9 },
-};
 
 interface SarifRun {
   results: { properties: { from: string; port: string } }[];
@@ -19,12 +9,12 @@ interface SarifRun {
   properties: { resultsOmitted?: number };
 }
 
-/** The sarif text of `pairs` pairs, each with the two results of `opened`. */
+/** The sarif text of `pairs` pairs, each with the two results of OPENED_ROWS. */
 function sarifOf(pairs: number, sarifResultLimit?: number): { run: SarifRun; log: unknown } {
   let text = '';
   const frame: DiffFrame = { format: 'sarif', oldLabel: 'old', newLabel: 'new', added: [], removed: [], widths: { id: 20, ports: 10 }, toolVersion: '0.0.0', sarifResultLimit };
   const writer = new DiffWriter(frame, { write: (chunk: string) => (text += chunk) });
-  const rendered = writer.prepare([opened]);
+  const rendered = writer.prepare([OPENED_ROWS]);
   for (let i = 0; i < pairs; i++) writer.pair(rendered, `ns/source-${i}`, 'shop/db');
   writer.end({ pairs, opened: pairs * 2, closed: 0 });
   const log = JSON.parse(text) as { runs: SarifRun[] };

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffRow } from './diff-formats.js';
+import { OPENED_ROWS } from '../test-support/diff-row-templates.js';
 import { FROM_MARK, jsonInnerId, pairText, renderRows, type DiffRowTemplate, type RowFormat } from './diff-row-text.js';
 
-const opened: DiffRowTemplate = {
-  change: 'opened',
-  ports: ['5432/TCP', '9187/TCP'],
-  cause: 'allowed in NEW by shop/metrics ingress rule 0',
-  rules: [{ policy: 'shop/metrics', direction: 'Ingress', rule: 0 }],
-  isolatedBy: [],
-  formerlyIsolatedBy: ['shop/deny-all'],
-  location: { file: 'new/changes.yaml', line: 9 },
-};
+const opened = OPENED_ROWS;
 const closed: DiffRowTemplate = { ...opened, change: 'closed', ports: ['8080/TCP'], cause: 'allowed in OLD: no policy isolated either end' };
 
 const json: RowFormat = { row: (row) => `,\n${JSON.stringify(row)}`, slot: jsonInnerId };
