@@ -6,7 +6,7 @@
  */
 import type { PolicyRuleRef } from '@k8s-security-pro/core/analyzer';
 import type { Log, Result } from 'sarif';
-import { SARIF_SCHEMA_URI, SARIF_VERSION, sarifPhysicalLocation } from '../report/format-sarif.js';
+import { SARIF_SCHEMA_URI, SARIF_VERSION, sarifNotifications, sarifPhysicalLocation } from '../report/format-sarif.js';
 import { jsonInnerId, pairText, renderRows, type DiffRowTemplate, type RenderedRows, type RowFormat } from './diff-row-text.js';
 import { ChunkedWriter, markdownRow, type TextTarget } from './text-output.js';
 
@@ -282,23 +282,16 @@ function sarifText(frame: DiffFrame, omitted: number): [head: string, tail: stri
           },
         },
         results: [],
-        ...(omitted > 0
-          ? {
-              invocations: [
+        ...sarifNotifications(
+          omitted > 0
+            ? [
                 {
-                  executionSuccessful: true,
-                  toolExecutionNotifications: [
-                    {
-                      level: 'warning' as const,
-                      message: {
-                        text: `${omitted} more changed connections are left out: code scanning takes at most ${frame.sarifResultLimit ?? SARIF_RESULT_LIMIT} results per run. Run k8s-security diff OLD NEW -o json for all of them.`,
-                      },
-                    },
-                  ],
+                  level: 'warning',
+                  text: `${omitted} more changed connections are left out: code scanning takes at most ${frame.sarifResultLimit ?? SARIF_RESULT_LIMIT} results per run. Run k8s-security diff OLD NEW -o json for all of them.`,
                 },
-              ],
-            }
-          : {}),
+              ]
+            : [],
+        ),
         properties: {
           old: frame.oldLabel,
           new: frame.newLabel,

@@ -4,7 +4,7 @@
  *
  * @see https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
-import type { Log, PhysicalLocation, ReportingDescriptor, Result } from 'sarif';
+import type { Log, Notification, PhysicalLocation, ReportingDescriptor, Result, Run } from 'sarif';
 import type { Report, ReportResult } from './report-model.js';
 
 export const SARIF_VERSION = '2.1.0';
@@ -13,6 +13,12 @@ export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/
 /** A file and line as a SARIF physical location (forward slashes, URI-encoded). */
 export function sarifPhysicalLocation(location: { readonly file: string; readonly line: number }): PhysicalLocation {
   return { artifactLocation: { uri: encodeURI(location.file.split('\\').join('/')) }, region: { startLine: location.line } };
+}
+
+/** The run's invocation carrying `notes` as tool notifications; nothing when there are none. */
+export function sarifNotifications(notes: readonly { readonly level: NonNullable<Notification['level']>; readonly text: string }[]): Pick<Run, 'invocations'> {
+  if (notes.length === 0) return {};
+  return { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map(({ level, text }) => ({ level, message: { text } })) }] };
 }
 
 function sarifResult(result: ReportResult, ruleIndex: number): Result {
@@ -56,16 +62,7 @@ export function formatSarif(report: Report): string {
           },
         },
         results: report.results.map((result) => sarifResult(result, ruleIds.indexOf(result.ruleId))),
-        ...(report.notes.length > 0
-          ? {
-              invocations: [
-                {
-                  executionSuccessful: true,
-                  toolExecutionNotifications: report.notes.map((note) => ({ level: 'note', message: { text: note } })),
-                },
-              ],
-            }
-          : {}),
+        ...sarifNotifications(report.notes.map((text) => ({ level: 'note', text }))),
       },
     ],
   };
