@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { runCli } from './test-support/cli-run.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
@@ -18,8 +18,7 @@ describe('the repository README', () => {
   });
 
   it.each(examples.map((example) => [example.args.join(' '), example] as const))('prints what it shows for `k8s-security %s`', async (_command, example) => {
-    let stdout = '';
-    await main(example.args, { cwd: repoRoot, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } });
+    const { stdout } = await runCli(example.args, { cwd: repoRoot });
     expect(stdout.trimEnd()).toBe(example.expected);
   });
 });

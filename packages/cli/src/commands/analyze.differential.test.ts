@@ -43,11 +43,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../main.js';
+import { runCli } from '../test-support/cli-run.js';
 import { withAdminPolicies } from '../test-support/admin-policy-scenarios.js';
 import {
   allowedSetIncludes,
   constructsOf,
+  externalFlags,
   generateScenario,
   mapWithConcurrency,
   netpolicyBinary,
@@ -84,11 +85,7 @@ interface PairRow {
 }
 
 async function runAnalyze(dir: string, args: readonly string[], externals: readonly ExternalSpec[]): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: dir };
-  const externalArgs = externals.flatMap(({ ip, ports }) => ['--external', `${ip}:${ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`]);
-  const code = await main(['analyze', '.', '--output', 'json', ...externalArgs, ...args], io);
+  const { code, stdout, stderr } = await runCli(['analyze', '.', '--output', 'json', ...externalFlags(externals), ...args], { cwd: dir });
   if (code !== 0) throw new Error(`analyze exited ${code}: ${stderr}`);
   return stdout;
 }

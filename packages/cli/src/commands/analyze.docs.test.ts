@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCli } from '../test-support/cli-run.js';
 
 const DOC_PATH = new URL('../../ANALYZE.md', import.meta.url);
 const doc = readFileSync(DOC_PATH, 'utf8');
@@ -36,13 +36,7 @@ describe('ANALYZE.md', () => {
   it.each(examples.map((example) => [example.command, example] as const))('shows what "k8s-security %s" prints', async (_, example) => {
     // The commands are split on spaces, so they must not need shell quoting.
     expect(example.command).not.toMatch(/["'\\$]/);
-    let stdout = '';
-    let stderr = '';
-    const code = await main(example.command.split(' '), {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      cwd: workDir,
-    });
+    const { code, stdout, stderr } = await runCli(example.command.split(' '), { cwd: workDir });
     if (code === 0) {
       expect(example.shown).toBe(stdout);
     } else {

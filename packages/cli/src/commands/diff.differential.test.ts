@@ -27,11 +27,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCli } from '../test-support/cli-run.js';
 import {
   SeededRandom,
   allowedSetIncludes,
   endpointMatches,
+  externalFlags,
   generatePolicy,
   generateScenario,
   mapWithConcurrency,
@@ -208,11 +209,7 @@ function workloadsNamed(rows: readonly NetpolicyDiffRow[]): Set<string> {
 }
 
 async function runDiff(dir: string, externals: readonly ExternalSpec[]): Promise<{ code: number; report: DiffJson }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: dir };
-  const externalArgs = externals.flatMap(({ ip, ports }) => ['--external', `${ip}:${ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`]);
-  const code = await main(['diff', 'old', 'new', '-o', 'json', ...externalArgs], io);
+  const { code, stdout, stderr } = await runCli(['diff', 'old', 'new', '-o', 'json', ...externalFlags(externals)], { cwd: dir });
   if (code !== 0 && code !== 1) throw new Error(`diff exited ${code}: ${stderr}`);
   return { code, report: JSON.parse(stdout) as DiffJson };
 }

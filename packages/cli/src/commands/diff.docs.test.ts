@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCli } from '../test-support/cli-run.js';
 
 const doc = readFileSync(new URL('../../DIFF.md', import.meta.url), 'utf8');
 
@@ -38,19 +38,12 @@ describe('DIFF.md', () => {
 
   it.each(examples.map((example) => [example.command, example] as const))('shows what "k8s-security %s" prints', async (_, example) => {
     expect(example.command).not.toMatch(/["'\\$]/);
-    let stdout = '';
-    let stderr = '';
-    const code = await main(example.command.split(' '), {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      cwd: workDir,
-    });
+    const { code, stdout, stderr } = await runCli(example.command.split(' '), { cwd: workDir });
     expect(example.shown).toBe(code === 2 ? stderr : stdout);
   });
 
   it('exits 1 when NEW opens a connection and 0 when it opens none, as the text says', async () => {
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: workDir };
-    expect(await main(['diff', 'old', 'new'], io)).toBe(1);
-    expect(await main(['diff', 'new', 'new'], io)).toBe(0);
+    expect((await runCli(['diff', 'old', 'new'], { cwd: workDir })).code).toBe(1);
+    expect((await runCli(['diff', 'new', 'new'], { cwd: workDir })).code).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCli } from '../test-support/cli-run.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const doc = readFileSync(path.join(REPO, 'docs/verify.md'), 'utf8');
@@ -38,9 +38,7 @@ describe('docs/verify.md', () => {
 
   it.each(examples.map((example) => [example.command, example] as const))('shows what "k8s-security %s" prints', async (_, example) => {
     expect(example.command).not.toMatch(/["'\\$]/);
-    let stdout = '';
-    let stderr = '';
-    const code = await main(example.command.split(' '), { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: workDir, env: {} });
+    const { code, stdout, stderr } = await runCli(example.command.split(' '), { cwd: workDir, env: {} });
     expect(code).toBe(example.exit);
     expect(example.shown).toBe(code === 2 ? stderr : stdout);
   });

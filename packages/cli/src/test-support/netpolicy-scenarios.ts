@@ -26,6 +26,11 @@ export interface ExternalSpec {
   readonly ports: readonly PortProbe[];
 }
 
+/** The `--external IP:PORT/PROTO,...` flags that add `externals` to an analyze or diff run. */
+export function externalFlags(externals: readonly ExternalSpec[]): string[] {
+  return externals.flatMap(({ ip, ports }) => ['--external', `${ip}:${ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`]);
+}
+
 export interface Scenario {
   readonly index: number;
   readonly seed: number;
